@@ -1,0 +1,43 @@
+# The two commands of the README: `make demo` and `make test`. Both create the environment
+# themselves on a machine that has only Python 3.11+ and make.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := DEBUG=true $(BIN)/python manage.py
+
+.PHONY: demo test install lint typecheck messages ci clean
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@echo "Serving the portal at http://127.0.0.1:8000 (logins in README.md). Ctrl-C stops it."
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	DEBUG=true $(BIN)/mypy .
+
+# Needs GNU gettext (apt-get install gettext); the compiled catalogues are committed.
+messages: install
+	$(MANAGE) makemessages --all --no-obsolete --ignore=.venv --ignore=tests
+	$(MANAGE) compilemessages --ignore=.venv
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) var staticfiles test-results

@@ -1,0 +1,172 @@
+"""Shared fixtures: a small world with every demo role, and clients logged in as each of them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from partners.models import Partner, SolidarityNetwork
+from portal.models import User
+from programs.models import Program, Project
+from progress.models import ChangeStory
+from tests import factories
+
+ROLES = ("admin", "staff", "officer", "partner", "partner2", "secret", "member")
+
+
+@dataclass
+class World:
+    """Three partners (one confidential), a network, a programme, and one user per demo role."""
+
+    alpha: Partner  # the `partner` user's organisation
+    beta: Partner  # the `partner2` user's organisation
+    hidden: Partner  # confidential; the `secret` user's organisation
+    network: SolidarityNetwork
+    program: Program
+    alpha_project: Project
+    beta_project: Project
+    hidden_project: Project
+    alpha_story: ChangeStory
+    beta_story: ChangeStory
+    hidden_story: ChangeStory
+    users: dict[str, User]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    alpha = factories.PartnerFactory(name="Frente de Mujeres Alfa", country="GT", region="latam")
+    beta = factories.PartnerFactory(name="Sindicato Beta", country="CO", region="latam")
+    hidden = factories.PartnerFactory(
+        name="Hidden Rainbow Union",
+        country="TR",
+        region="mena",
+        is_confidential=True,
+        description="Works in Izmir.",
+    )
+    for partner in (alpha, beta, hidden):
+        factories.ContactFactory(partner=partner, name=f"Contact of {partner.name}")
+    program = factories.ProgramFactory(title="Democracy programme")
+    projects = {
+        partner.pk: factories.ProjectFactory(
+            program=program, partner=partner, title=f"Project of {partner.name}"
+        )
+        for partner in (alpha, beta, hidden)
+    }
+    stories = {
+        partner.pk: factories.StoryFactory(
+            partner=partner,
+            project=projects[partner.pk],
+            program=program,
+            title=f"Story of {partner.name}",
+            locality="Izmir" if partner is hidden else "Quetzaltenango",
+        )
+        for partner in (alpha, beta, hidden)
+    }
+    network = factories.NetworkFactory(name="Latin America network")
+    network.partners.add(alpha, beta, hidden)
+    network.programs.add(program)
+    membership = factories.MembershipFactory(network=network)
+    users = {
+        "admin": factories.UserFactory(
+            username="admin", is_superuser=True, is_staff=True, is_cleared=True
+        ),
+        "staff": factories.UserFactory(username="staff", is_cleared=True),
+        "officer": factories.UserFactory(username="officer"),
+        "partner": factories.UserFactory(username="partner", role="partner", partner=alpha),
+        "partner2": factories.UserFactory(username="partner2", role="partner", partner=beta),
+        "secret": factories.UserFactory(username="secret", role="partner", partner=hidden),
+        "member": factories.UserFactory(
+            username="member",
+            role="member",
+            member_organisation=membership.member_organisation,
+        ),
+    }
+    for name in ("admin", "staff"):
+        factories.add_totp_device(users[name])
+    return World(
+        alpha=alpha,
+        beta=beta,
+        hidden=hidden,
+        network=network,
+        program=program,
+        alpha_project=projects[alpha.pk],
+        beta_project=projects[beta.pk],
+        hidden_project=projects[hidden.pk],
+        alpha_story=stories[alpha.pk],
+        beta_story=stories[beta.pk],
+        hidden_story=stories[hidden.pk],
+        users=users,
+    )
+
+
+def login(client: Client, user: User) -> Client:
+    """Log a client in as the login view would, second factor included where the role needs it."""
+    client.force_login(user)
+    if user.requires_second_factor:
+        device = user.totpdevice_set.get()
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_as(world: World) -> Callable[[str], Client]:
+    def make(role: str) -> Client:
+        return login(Client(), world.users[role])
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
+    """A real Celery worker over Redis, reading the test database. PostgreSQL and Redis only."""
+    from django.conf import settings
+    from django.db import connection
+
+    if not settings.REDIS_URL or connection.vendor != "postgresql":
+        reason = "needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); .ci/run provides both"
+        pytest.skip(reason)
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "true"}
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
+        env=env,
+        cwd=Path(__file__).resolve().parent,
+    )
+    try:
+        from portal.celery import app
+
+        for _ in range(60):
+            if worker.poll() is not None:
+                pytest.fail("the Celery worker exited at start-up")
+            if app.control.ping(timeout=0.5):
+                break
+        else:
+            pytest.fail("the Celery worker did not answer a ping within 30 seconds")
+        yield
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)

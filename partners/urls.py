@@ -1,0 +1,10 @@
+from django.urls import path
+
+from partners import views
+
+urlpatterns = [
+    path("partners/", views.partner_list, name="partner-list"),
+    path("partners/<int:pk>/", views.partner_detail, name="partner-detail"),
+    path("networks/", views.network_list, name="network-list"),
+    path("networks/<int:pk>/", views.network_detail, name="network-detail"),
+]

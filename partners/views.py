@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from partners.filters import PartnerFilter
+from portal import access
+from portal.pagination import paginate
+from progress.models import ChangeStory
+
+
+@require_GET
+def partner_list(request: HttpRequest) -> HttpResponse:
+    partners = access.visible_partners(request.user).order_by("name", "pk")
+    filterset = PartnerFilter(request.GET, queryset=partners)
+    page = paginate(request, filterset.qs)
+    return render(request, "partners/partner_list.html", {"filter": filterset, "page": page})
+
+
+@require_GET
+def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    partner = access.get_partner_for_user(user, pk, request=request)
+    projects = access.visible_projects(user).filter(partner=partner).select_related("program")
+    story_counts = (
+        access.visible_stories(user)
+        .filter(partner=partner)
+        .aggregate(
+            total=Count("pk"),
+            verified=Count(
+                "pk",
+                filter=Q(status__in=[ChangeStory.Status.VERIFIED, ChangeStory.Status.SELECTED]),
+            ),
+            awaiting=Count("pk", filter=Q(status=ChangeStory.Status.SUBMITTED)),
+        )
+    )
+    return render(
+        request,
+        "partners/partner_detail.html",
+        {
+            "partner": partner,
+            "contacts": access.visible_contacts(user).filter(partner=partner),
+            "projects": projects,
+            "networks": access.visible_networks(user).filter(partners=partner),
+            "story_counts": story_counts,
+        },
+    )
+
+
+@require_GET
+def network_list(request: HttpRequest) -> HttpResponse:
+    networks = access.visible_networks(request.user).annotate(
+        member_count=Count("memberships", distinct=True)
+    )
+    return render(request, "partners/network_list.html", {"networks": networks})
+
+
+@require_GET
+def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    network = access.get_network_for_user(user, pk)
+    return render(
+        request,
+        "partners/network_detail.html",
+        {
+            "network": network,
+            "partners": access.visible_partners(user).filter(networks=network),
+            "programs": access.visible_programs(user).filter(networks=network),
+            "memberships": network.memberships.select_related("member_organisation").order_by(
+                "member_organisation__name"
+            ),
+        },
+    )

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The main menu entries this user may use."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items: list[tuple[str, Any]] = []
+    if user.is_portal_staff:
+        items = [
+            (reverse("dashboard"), _("Overview")),
+            (reverse("partner-list"), _("Partners")),
+            (reverse("program-list"), _("Programmes")),
+            (reverse("network-list"), _("Networks")),
+        ]
+    elif user.is_partner_user:
+        items = [
+            (reverse("partner-detail", args=[user.partner_id]), _("Our organisation")),
+            (reverse("program-list"), _("Programmes")),
+        ]
+    elif user.is_network_member:
+        items = [
+            (reverse("dashboard"), _("Overview")),
+            (reverse("network-list"), _("Our networks")),
+            (reverse("partner-list"), _("Partners")),
+            (reverse("program-list"), _("Programmes")),
+        ]
+    return {
+        "nav_items": [
+            (url, label, request.path == url or (url != "/" and request.path.startswith(url)))
+            for url, label in items
+        ]
+    }

@@ -1,0 +1,139 @@
+"""Figures for the dashboards, each read through the access module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+
+from partners.models import Partner
+from portal import access
+from programs.models import FocusArea, Project
+from progress.models import ChangeStory
+
+
+@dataclass(frozen=True)
+class FocusAreaFigures:
+    focus_area: str
+    label: str
+    programs: int
+    budget_sek: Decimal
+
+
+@dataclass(frozen=True)
+class StaffDashboard:
+    partners_active: int
+    partners_total: int
+    countries: int
+    projects_active: int
+    focus_areas: list[FocusAreaFigures]
+    stories_by_status: list[tuple[str, str, int]]
+    stories_awaiting_review: int
+    activities_planned: int
+    activities_held: int
+    participants_women: int
+    participants_total: int
+    year: int
+
+
+def staff_dashboard(user: Any, *, today: date | None = None) -> StaffDashboard:
+    year = (today or date.today()).year
+    partners = access.visible_partners(user).aggregate(
+        total=Count("pk"),
+        active=Count("pk", filter=Q(status=Partner.Status.ACTIVE)),
+        countries=Count("country", distinct=True),
+    )
+    projects_active = access.visible_projects(user).filter(status=Project.Status.ACTIVE).count()
+    by_area = {
+        row["focus_area"]: row
+        for row in access.visible_programs(user)
+        .values("focus_area")
+        .annotate(programs=Count("pk"), budget=Sum("budget_sek"))
+    }
+    focus_areas = [
+        FocusAreaFigures(
+            focus_area=area.value,
+            label=str(area.label),
+            programs=by_area.get(area.value, {}).get("programs", 0),
+            budget_sek=by_area.get(area.value, {}).get("budget") or Decimal(0),
+        )
+        for area in FocusArea
+    ]
+    counts = dict(
+        access.visible_stories(user)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    stories_by_status = [
+        (status.value, str(status.label), counts.get(status.value, 0))
+        for status in ChangeStory.Status
+    ]
+    planned = (
+        access.visible_planned_activities(user)
+        .filter(plan__year=year)
+        .aggregate(target=Sum("target_count"))
+    )
+    held = (
+        access.visible_activities(user)
+        .filter(date__year=year)
+        .aggregate(
+            held=Count("pk"),
+            women=Sum("participants_women"),
+            men=Sum("participants_men"),
+            other=Sum("participants_other"),
+        )
+    )
+    women = held["women"] or 0
+    return StaffDashboard(
+        partners_active=partners["active"],
+        partners_total=partners["total"],
+        countries=partners["countries"],
+        projects_active=projects_active,
+        focus_areas=focus_areas,
+        stories_by_status=stories_by_status,
+        stories_awaiting_review=counts.get(ChangeStory.Status.SUBMITTED, 0),
+        activities_planned=planned["target"] or 0,
+        activities_held=held["held"],
+        participants_women=women,
+        participants_total=women + (held["men"] or 0) + (held["other"] or 0),
+        year=year,
+    )
+
+
+@dataclass(frozen=True)
+class MemberDashboard:
+    networks: list[Any]
+    contributed_sek: Decimal
+    contributed_hours: Decimal
+    partners: int
+    stories: int
+    year: int
+
+
+def member_dashboard(user: Any, *, today: date | None = None) -> MemberDashboard:
+    year = (today or date.today()).year
+    networks = list(
+        access.visible_networks(user).annotate(
+            partner_count=Count(
+                "partners", filter=Q(partners__is_confidential=False), distinct=True
+            ),
+            member_count=Count("memberships", distinct=True),
+        )
+    )
+    given = (
+        access.visible_contributions(user)
+        .filter(date__year=year)
+        .aggregate(sek=Sum("amount_sek"), hours=Sum("hours"))
+    )
+    return MemberDashboard(
+        networks=networks,
+        contributed_sek=given["sek"] or Decimal(0),
+        contributed_hours=given["hours"] or Decimal(0),
+        partners=access.visible_partners(user).count(),
+        stories=access.visible_stories(user).count(),
+        year=year,
+    )

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal import selectors
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.is_partner_user:  # type: ignore[union-attr]
+        # Partner users land on their own organisation.
+        return redirect("partner-detail", pk=user.partner_id)  # type: ignore[union-attr]
+    if user.is_network_member:  # type: ignore[union-attr]
+        return render(
+            request,
+            "portal/dashboard_member.html",
+            {"figures": selectors.member_dashboard(user)},
+        )
+    if user.is_portal_staff:  # type: ignore[union-attr]
+        return render(
+            request, "portal/dashboard_staff.html", {"figures": selectors.staff_dashboard(user)}
+        )
+    return render(request, "portal/dashboard_none.html")
+
+
+def _broker_status() -> str:
+    if not settings.REDIS_URL:
+        return "eager"
+    from portal.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception:  # any broker failure is reported, never raised: this is a health check
+        logger.warning("healthz.broker_unreachable")
+        return "unreachable"
+    return "ok"
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 while the database answers; the broker's state is reported, not required."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = "ok"
+    except Exception:  # the point of the endpoint is to report this, not to fail with it
+        logger.exception("healthz.database_unreachable")
+        database = "unreachable"
+    body = {"database": database, "broker": _broker_status()}
+    return JsonResponse(body, status=200 if database == "ok" else 503)

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from portal.admin_scoping import AccessScopedAdminMixin
+from programs.models import Activity, ActivityPlan, Funder, PlannedActivity, Program, Project
+
+
+@admin.register(Funder)
+class FunderAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "iati_ref")
+    list_filter = ("kind",)
+    search_fields = ("name", "iati_ref")
+
+
+class ProjectInline(AccessScopedAdminMixin, admin.TabularInline):
+    model = Project
+    extra = 0
+    fields = ("title", "partner", "status", "start_date", "end_date", "budget_sek")
+    autocomplete_fields = ("partner",)
+    show_change_link = True
+
+
+@admin.register(Program)
+class ProgramAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "title",
+        "focus_area",
+        "start_date",
+        "end_date",
+        "budget_sek",
+        "responsible_staff",
+    )
+    list_filter = ("focus_area", "funders")
+    search_fields = ("title", "iati_identifier")
+    filter_horizontal = ("funders",)
+    autocomplete_fields = ("responsible_staff",)
+    list_select_related = ("responsible_staff",)
+    inlines = [ProjectInline]
+
+
+@admin.register(Project)
+class ProjectAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "program", "partner", "status", "start_date", "end_date", "budget_sek")
+    list_filter = ("status", "program__focus_area", "program")
+    search_fields = ("title", "partner__name", "program__title")
+    autocomplete_fields = ("program", "partner")
+    list_select_related = ("program", "partner")
+
+
+class PlannedActivityInline(AccessScopedAdminMixin, admin.TabularInline):
+    model = PlannedActivity
+    extra = 0
+    autocomplete_fields = ("project",)
+
+
+@admin.register(ActivityPlan)
+class ActivityPlanAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "year", "owner_unit", "program")
+    list_filter = ("year",)
+    search_fields = ("title", "owner_unit")
+    autocomplete_fields = ("program",)
+    inlines = [PlannedActivityInline]
+
+
+@admin.register(PlannedActivity)
+class PlannedActivityAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "plan", "kind", "target_count", "format", "quarter")
+    list_filter = ("kind", "format", "quarter", "plan__year")
+    search_fields = ("title", "plan__title")
+    autocomplete_fields = ("plan", "project")
+    list_select_related = ("plan",)
+
+
+@admin.register(Activity)
+class ActivityAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "title",
+        "kind",
+        "date",
+        "place",
+        "participants_women",
+        "participants_men",
+        "participants_youth",
+    )
+    list_filter = ("kind", "format")
+    search_fields = ("title", "place")
+    date_hierarchy = "date"
+    autocomplete_fields = ("planned", "project", "partner")

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from programs import views
+
+urlpatterns = [
+    path("programmes/", views.program_list, name="program-list"),
+    path("programmes/<int:pk>/", views.program_detail, name="program-detail"),
+    path("projects/<int:pk>/", views.project_detail, name="project-detail"),
+]

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from portal import access
+from programs.models import FocusArea
+
+
+@require_GET
+def program_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    focus_area = request.GET.get("focus_area", "")
+    if focus_area not in FocusArea.values:
+        focus_area = ""
+    # Project counts come from the viewer's own scope, so that a confidential partner's
+    # project never shows up even as a number.
+    project_count = (
+        access.visible_projects(user)
+        .filter(program=OuterRef("pk"))
+        .order_by()
+        .values("program")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    programs = access.visible_programs(user).annotate(
+        project_count=Coalesce(Subquery(project_count, output_field=IntegerField()), 0)
+    )
+    if focus_area:
+        programs = programs.filter(focus_area=focus_area)
+    grouped = [
+        (area, [program for program in programs if program.focus_area == area.value])
+        for area in FocusArea
+        if not focus_area or area.value == focus_area
+    ]
+    return render(
+        request,
+        "programs/program_list.html",
+        {"grouped": grouped, "focus_area": focus_area, "focus_areas": FocusArea.choices},
+    )
+
+
+@require_GET
+def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    program = access.get_program_for_user(user, pk)
+    projects = list(
+        access.visible_projects(user)
+        .filter(program=program)
+        .select_related("partner")
+        .order_by("title")
+    )
+    partners = sorted({project.partner for project in projects}, key=lambda p: p.name)
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            "program": program,
+            "projects": projects,
+            "partners": partners,
+            "funders": program.funders.all(),
+            "networks": access.visible_networks(user).filter(programs=program),
+        },
+    )
+
+
+@require_GET
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    project = access.get_project_for_user(user, pk, request=request)
+    return render(
+        request,
+        "programs/project_detail.html",
+        {
+            "project": project,
+            "activities": access.visible_activities(user).filter(project=project)[:50],
+            "story_count": access.visible_stories(user).filter(project=project).count(),
+        },
+    )

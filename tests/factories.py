@@ -1,0 +1,193 @@
+"""factory_boy factories for the domain, one per model the tests build."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.hashers import make_password
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from partners.models import (
+    Contribution,
+    MemberOrganisation,
+    NetworkMembership,
+    Partner,
+    PartnerContact,
+    SolidarityNetwork,
+)
+from portal.models import User
+from programs.models import (
+    Activity,
+    ActivityKind,
+    ActivityPlan,
+    FocusArea,
+    PlannedActivity,
+    Program,
+    Project,
+)
+from progress.models import ChangeStory
+
+PASSWORD = "correct horse battery staple"
+# Hashing a password with Argon2 for every user would dominate the suite's run time.
+_PASSWORD_HASH = make_password(PASSWORD, hasher="pbkdf2_sha256")
+DEMO_TOTP_KEY_HEX = "48656c6c6f21deadbeef"  # base32 JBSWY3DPEHPK3PXP
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Partner organisation {n}")
+    kind = Partner.Kind.TRADE_UNION
+    country = "GT"
+    region = "latam"
+    status = Partner.Status.ACTIVE
+    partnership_start = dt.date(2022, 1, 1)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerContact
+
+    partner = factory.SubFactory(PartnerFactory)
+    name = factory.Sequence(lambda n: f"Contact person {n}")
+    email = factory.Sequence(lambda n: f"contact{n}@partner.example")
+
+
+class MemberOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MemberOrganisation
+
+    name = factory.Sequence(lambda n: f"Member club {n}")
+    kind = MemberOrganisation.Kind.UNION_CLUB
+    org_number = "802000-0001"
+
+
+class NetworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SolidarityNetwork
+
+    name = factory.Sequence(lambda n: f"Network {n}")
+    theme = "Trade union rights"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NetworkMembership
+
+    network = factory.SubFactory(NetworkFactory)
+    member_organisation = factory.SubFactory(MemberOrganisationFactory)
+    joined_on = dt.date(2023, 3, 1)
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    title = factory.Sequence(lambda n: f"Programme {n}")
+    focus_area = FocusArea.DEMOCRACY
+    start_date = dt.date(2024, 1, 1)
+    end_date = dt.date(2027, 12, 31)
+    budget_sek = Decimal("1000000")
+    dac_sector_codes = ["15150"]
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    program = factory.SubFactory(ProgramFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    title = factory.Sequence(lambda n: f"Project {n}")
+    start_date = dt.date(2025, 1, 1)
+    end_date = dt.date(2026, 12, 31)
+    budget_sek = Decimal("250000")
+
+
+class ActivityPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActivityPlan
+
+    title = factory.Sequence(lambda n: f"Plan {n}")
+    year = dt.date.today().year
+    owner_unit = "International unit"
+
+
+class PlannedActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlannedActivity
+
+    plan = factory.SubFactory(ActivityPlanFactory)
+    kind = ActivityKind.TRAINING
+    title = factory.Sequence(lambda n: f"Planned training {n}")
+    target_count = 2
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    project = factory.SubFactory(ProjectFactory)
+    partner = factory.SelfAttribute("project.partner")
+    kind = ActivityKind.TRAINING
+    title = factory.Sequence(lambda n: f"Training {n}")
+    date = factory.LazyFunction(dt.date.today)
+    participants_women = 12
+    participants_men = 8
+    participants_youth = 5
+
+
+class ContributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contribution
+
+    kind = Contribution.Kind.WORKPLACE_COLLECTION
+    member_organisation = factory.SubFactory(MemberOrganisationFactory)
+    amount_sek = Decimal("5000")
+    date = factory.LazyFunction(dt.date.today)
+    network = factory.SubFactory(NetworkFactory)
+
+
+class StoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChangeStory
+
+    title = factory.Sequence(lambda n: f"Story {n}")
+    narrative = "The women's group won a seat on the water committee."
+    event_date = dt.date(2026, 3, 14)
+    partner = factory.SubFactory(PartnerFactory)
+    country = factory.SelfAttribute("partner.country")
+    submitter_role = ChangeStory.SubmitterRole.PARTNER
+    collection_mode = ChangeStory.CollectionMode.SELF_ENTERED
+    who_changed = ChangeStory.WhoChanged.GROUP
+    significance = 4
+    contribution = ChangeStory.Contribution.SOME
+    consent_store = True
+    consent_quote_internal = True
+    status = ChangeStory.Status.VERIFIED
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = _PASSWORD_HASH
+    role = User.Role.STAFF
+    is_staff = factory.LazyAttribute(lambda user: user.role == User.Role.STAFF)
+
+
+def add_totp_device(user: User) -> TOTPDevice:
+    return TOTPDevice.objects.create(
+        user=user, name="Test authenticator", key=DEMO_TOTP_KEY_HEX, confirmed=True
+    )
+
+
+def current_code(key_hex: str = DEMO_TOTP_KEY_HEX) -> str:
+    """The code an authenticator app shows now for this key (RFC 6238, 30 s, six digits)."""
+    return f"{totp(bytes.fromhex(key_hex)):06d}"

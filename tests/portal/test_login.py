@@ -1,0 +1,114 @@
+"""Login in two steps, the second factor for cleared roles, throttling, and the health check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from conftest import World
+from tests.factories import PASSWORD, current_code
+
+
+def _password_step(
+    client: Client, username: str, password: str = PASSWORD, next_url: str = ""
+) -> object:
+    url = reverse("login") + (f"?next={next_url}" if next_url else "")
+    return client.post(url, {"username": username, "password": password})
+
+
+def test_it_logs_a_partner_user_in_with_the_password_alone(world: World, client: Client) -> None:
+    response = _password_step(client, "partner")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard")
+    assert client.get(reverse("dashboard"))["Location"] == reverse(
+        "partner-detail", args=[world.alpha.pk]
+    )
+
+
+@pytest.mark.parametrize("username", ["admin", "staff"])
+def test_it_asks_cleared_users_for_the_code_before_logging_them_in(
+    world: World, client: Client, username: str
+) -> None:
+    response = _password_step(client, username, next_url="/programmes/")
+    assert response["Location"] == reverse("login-otp")
+    # Not logged in yet: the dashboard still sends the visitor to the login page.
+    assert client.get(reverse("dashboard")).status_code == 302
+    response = client.post(reverse("login-otp"), {"otp_token": current_code()})
+    assert response.status_code == 302
+    assert response["Location"] == "/programmes/"
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_it_refuses_a_wrong_code_with_a_message(world: World, client: Client) -> None:
+    _password_step(client, "staff")
+    valid = current_code()
+    wrong = f"{(int(valid) + 1) % 1_000_000:06d}"
+    response = client.post(reverse("login-otp"), {"otp_token": wrong})
+    assert response.status_code == 200
+    assert "not valid" in response.content.decode()
+    assert client.get(reverse("dashboard")).status_code == 302
+
+
+def test_it_sends_the_code_step_back_to_the_password_step_without_a_password(
+    client: Client, db: None
+) -> None:
+    assert client.get(reverse("login-otp"))["Location"] == reverse("login")
+
+
+def test_it_ends_a_cleared_session_that_skipped_the_code(world: World, client: Client) -> None:
+    client.force_login(world.users["staff"])
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_ignores_an_offsite_next_url(world: World, client: Client) -> None:
+    _password_step(client, "staff", next_url="https://evil.example/")
+    response = client.post(reverse("login-otp"), {"otp_token": current_code()})
+    assert response["Location"] == reverse("dashboard")
+
+
+def test_it_locks_out_after_repeated_failures(
+    world: World, client: Client, settings: object
+) -> None:
+    for _ in range(5):
+        response = _password_step(client, "partner", password="wrong password")
+        assert response.status_code in (200, 429)
+    response = _password_step(client, "partner")
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.content.decode()
+
+
+def test_it_sends_the_admin_login_through_the_portal_login(client: Client, db: None) -> None:
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next=/admin/"
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("admin", 200), ("staff", 200), ("officer", 200), ("partner", 302), ("member", 302)],
+)
+def test_it_opens_the_admin_to_staff_roles_only(
+    client_as: Callable[[str], Client], role: str, expected: int
+) -> None:
+    assert client_as(role).get("/admin/").status_code == expected
+
+
+def test_it_reports_health_without_login(client: Client, db: None) -> None:
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    broker = "ok" if settings.REDIS_URL else "eager"
+    assert response.json() == {"database": "ok", "broker": broker}
+
+
+def test_it_switches_language_without_login(client: Client, db: None) -> None:
+    response = client.post(reverse("set_language"), {"language": "sv", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+    assert "Logga in" in client.get(reverse("login")).content.decode()

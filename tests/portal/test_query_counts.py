@@ -1,0 +1,88 @@
+"""Pinned query counts: a page's cost must not grow with the data behind it.
+
+Every request by cleared staff starts with three queries: the session, the user and the
+verified OTP device. Officers have no device, so theirs start with two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from conftest import World
+from tests import factories
+
+STAFF_BASE = 3
+
+# url name, object attribute, queries after the base three, and what they are.
+PAGES = [
+    (
+        "dashboard",
+        None,
+        6,
+        "partners, active projects, programmes by area, stories by status, "
+        "planned activities, held activities",
+    ),
+    ("partner-list", None, 3, "country choices, count, page"),
+    ("partner-detail", "alpha", 5, "partner, projects, story counts, contacts, networks"),
+    ("partner-detail", "hidden", 6, "the same, plus the access-log row"),
+    ("program-list", None, 1, "programmes with their project counts"),
+    ("program-detail", "program", 4, "programme, projects with partners, funders, networks"),
+    (
+        "project-detail",
+        "alpha_project",
+        3,
+        "project with partner and programme, activities, stories",
+    ),
+    ("network-list", None, 1, "networks with member counts"),
+    ("network-detail", "network", 4, "network, partners, programmes, memberships"),
+]
+
+
+def _grow(world: World) -> None:
+    """Many more of everything the pages list."""
+    for n in range(30):
+        partner = factories.PartnerFactory(name=f"Extra partner {n}", country="KE", region="africa")
+        factories.ContactFactory(partner=partner)
+        project = factories.ProjectFactory(program=world.program, partner=partner)
+        factories.StoryFactory(partner=partner, project=project)
+        factories.ActivityFactory(project=project)
+        world.network.partners.add(partner)
+        factories.ProgramFactory()
+        factories.NetworkFactory()
+    for _ in range(5):
+        factories.ContactFactory(partner=world.alpha)
+        factories.ActivityFactory(project=world.alpha_project)
+        factories.MembershipFactory(network=world.network)
+
+
+@pytest.mark.parametrize(("name", "attr", "queries", "what"), PAGES)
+def test_it_runs_a_constant_number_of_queries(
+    world: World,
+    client_as: Callable[[str], Client],
+    django_assert_num_queries: Callable[[int], object],
+    name: str,
+    attr: str | None,
+    queries: int,
+    what: str,
+) -> None:
+    url = reverse(name, args=[getattr(world, attr).pk] if attr else [])
+    client = client_as("staff")
+    for grown in (False, True):
+        if grown:
+            _grow(world)
+        with django_assert_num_queries(STAFF_BASE + queries):  # type: ignore[operator]
+            assert client.get(url).status_code == 200
+
+
+def test_it_keeps_the_officer_dashboard_as_cheap_as_the_staff_one(
+    world: World,
+    client_as: Callable[[str], Client],
+    django_assert_num_queries: Callable[[int], object],
+) -> None:
+    client = client_as("officer")
+    with django_assert_num_queries(2 + 6):  # type: ignore[operator]
+        client.get(reverse("dashboard"))
