@@ -96,6 +96,9 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------------
+if "DATABASE_URL" not in env:
+    # The embedded default keeps its SQLite file in var/, which a fresh clone does not have.
+    VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
 }

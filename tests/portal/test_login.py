@@ -112,3 +112,45 @@ def test_it_switches_language_without_login(client: Client, db: None) -> None:
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/"
     assert "Logga in" in client.get(reverse("login")).content.decode()
+
+
+def test_it_resets_a_forgotten_password_by_e_mail(
+    world: World, client: Client, mailoutbox: list
+) -> None:
+    user = world.users["partner"]
+    response = client.post(reverse("password_reset"), {"email": user.email})
+    assert response["Location"] == reverse("password_reset_done")
+    assert len(mailoutbox) == 1
+    link = next(
+        line for line in mailoutbox[0].body.splitlines() if "/accounts/password/reset/" in line
+    )
+    form_url = client.get(link.replace("http://testserver", "")).url
+    new_password = "a much longer passphrase 2026"
+    response = client.post(form_url, {"new_password1": new_password, "new_password2": new_password})
+    assert response["Location"] == reverse("password_reset_complete")
+    assert _password_step(client, "partner", password=new_password)["Location"] == reverse(
+        "dashboard"
+    )
+
+
+def test_it_refuses_a_weak_new_password_with_a_message(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    response = client_as("partner").post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "password123", "new_password2": "password123"},
+    )
+    assert response.status_code == 200
+    assert "too common" in response.content.decode()
+
+
+def test_it_accepts_a_64_character_password(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    long_password = "correct horse battery staple " * 2 + "sixty4"
+    assert len(long_password) == 64
+    response = client_as("partner").post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": long_password, "new_password2": long_password},
+    )
+    assert response["Location"] == reverse("password_change_done")
