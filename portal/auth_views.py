@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from base64 import b32encode
 from urllib.parse import urlencode
 
+import qrcode
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import views as auth_views
@@ -14,12 +16,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from qrcode.image.svg import SvgPathImage
 
 from portal.forms import OneTimeCodeForm
 from portal.models import User
@@ -59,28 +65,76 @@ class LoginView(auth_views.LoginView):
         return redirect("login-otp")
 
 
+def _pending_user(request: HttpRequest) -> User | None:
+    pending_id = request.session.get(PENDING_USER_KEY)
+    if not pending_id:
+        return None
+    return User.objects.filter(pk=pending_id, is_active=True).first()
+
+
+def _complete_login(request: HttpRequest, user: User, device: TOTPDevice) -> HttpResponse:
+    next_url = request.session.get(PENDING_NEXT_KEY) or reverse("dashboard")
+    auth.login(request, user, backend=request.session[PENDING_BACKEND_KEY])
+    otp_login(request, device)
+    return HttpResponseRedirect(next_url)
+
+
 @login_not_required
 @sensitive_post_parameters("otp_token")
 @csrf_protect
 @never_cache
 def login_otp(request: HttpRequest) -> HttpResponse:
     """Step two: the one-time code. Only reachable after a correct password."""
-    pending_id = request.session.get(PENDING_USER_KEY)
-    user = User.objects.filter(pk=pending_id, is_active=True).first() if pending_id else None
+    user = _pending_user(request)
     if user is None:
         return redirect("login")
-    has_device = user_has_device(user, confirmed=True)
+    if not user_has_device(user, confirmed=True):
+        return redirect("login-otp-setup")
     form = OneTimeCodeForm(request.POST or None)
-    if request.method == "POST" and has_device and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["otp_token"])
-        if device is not None:
-            next_url = request.session.get(PENDING_NEXT_KEY) or reverse("dashboard")
-            auth.login(request, user, backend=request.session[PENDING_BACKEND_KEY])
-            otp_login(request, device)
-            return HttpResponseRedirect(next_url)
+        if isinstance(device, TOTPDevice):
+            return _complete_login(request, user, device)
         logger.warning("login.otp_failed user_id=%s", user.pk)
         form.add_error("otp_token", _("That code is not valid. Try the newest one."))
-    return render(request, "registration/login_otp.html", {"form": form, "has_device": has_device})
+    return render(request, "registration/login_otp.html", {"form": form})
+
+
+@login_not_required
+@sensitive_post_parameters("otp_token")
+@csrf_protect
+@never_cache
+def login_otp_setup(request: HttpRequest) -> HttpResponse:
+    """First login of a user who must have a second factor and has none: register one.
+
+    The device stays unconfirmed, and so unusable, until a code from it has been entered.
+    """
+    user = _pending_user(request)
+    if user is None:
+        return redirect("login")
+    if user_has_device(user, confirmed=True):
+        return redirect("login-otp")
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": gettext_lazy("Authenticator app")}
+    )
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["otp_token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            logger.info("login.otp_device_registered user_id=%s", user.pk)
+            return _complete_login(request, user, device)
+        form.add_error("otp_token", _("That code is not valid. Check the clock of your phone."))
+    qr = qrcode.make(device.config_url, image_factory=SvgPathImage, box_size=8)
+    return render(
+        request,
+        "registration/login_otp_setup.html",
+        {
+            "form": form,
+            "qr_svg": mark_safe(qr.to_string(encoding="unicode")),  # noqa: S308 - generated here
+            "secret": b32encode(device.bin_key).decode(),
+        },
+    )
 
 
 @login_not_required

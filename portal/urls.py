@@ -14,6 +14,11 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/login/", portal_auth_views.LoginView.as_view(), name="login"),
     path("accounts/login/code/", portal_auth_views.login_otp, name="login-otp"),
+    path(
+        "accounts/login/authenticator/",
+        portal_auth_views.login_otp_setup,
+        name="login-otp-setup",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/change/",

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import World
+from tests import factories
 from tests.factories import PASSWORD, current_code
 
 
@@ -154,3 +155,36 @@ def test_it_accepts_a_64_character_password(
         {"old_password": PASSWORD, "new_password1": long_password, "new_password2": long_password},
     )
     assert response["Location"] == reverse("password_change_done")
+
+
+def test_it_registers_an_authenticator_at_the_first_cleared_login(
+    world: World, client: Client
+) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    cleared = factories.UserFactory(username="newcomer", is_cleared=True)
+    assert _password_step(client, "newcomer")["Location"] == reverse("login-otp")
+    assert client.get(reverse("login-otp"))["Location"] == reverse("login-otp-setup")
+    page = client.get(reverse("login-otp-setup"))
+    assert "<svg" in page.content.decode()
+    device = TOTPDevice.objects.get(user=cleared)
+    assert not device.confirmed
+    # A wrong code confirms nothing.
+    wrong = f"{(int(current_code(device.key)) + 1) % 1_000_000:06d}"
+    assert client.post(reverse("login-otp-setup"), {"otp_token": wrong}).status_code == 200
+    device.refresh_from_db()
+    assert not device.confirmed
+    # django-otp throttles a device after a failure (1 s, doubling); skip the wait.
+    device.throttle_reset()
+    response = client.post(reverse("login-otp-setup"), {"otp_token": current_code(device.key)})
+    assert response["Location"] == reverse("dashboard")
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_it_does_not_offer_a_new_authenticator_to_a_user_who_has_one(
+    world: World, client: Client
+) -> None:
+    _password_step(client, "staff")
+    assert client.get(reverse("login-otp-setup"))["Location"] == reverse("login-otp")
