@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners.models import Partner, SolidarityNetwork
 from portal.models import User
@@ -42,9 +43,11 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
-    alpha = factories.PartnerFactory(name="Frente de Mujeres Alfa", country="GT", region="latam")
-    beta = factories.PartnerFactory(name="Sindicato Beta", country="CO", region="latam")
-    hidden = factories.PartnerFactory(
+    alpha = factories.PartnerFactory.create(
+        name="Frente de Mujeres Alfa", country="GT", region="latam"
+    )
+    beta = factories.PartnerFactory.create(name="Sindicato Beta", country="CO", region="latam")
+    hidden = factories.PartnerFactory.create(
         name="Hidden Rainbow Union",
         country="TR",
         region="mena",
@@ -52,16 +55,16 @@ def world(db: None) -> World:
         description="Works in Izmir.",
     )
     for partner in (alpha, beta, hidden):
-        factories.ContactFactory(partner=partner, name=f"Contact of {partner.name}")
-    program = factories.ProgramFactory(title="Democracy programme")
+        factories.ContactFactory.create(partner=partner, name=f"Contact of {partner.name}")
+    program = factories.ProgramFactory.create(title="Democracy programme")
     projects = {
-        partner.pk: factories.ProjectFactory(
+        partner.pk: factories.ProjectFactory.create(
             program=program, partner=partner, title=f"Project of {partner.name}"
         )
         for partner in (alpha, beta, hidden)
     }
     stories = {
-        partner.pk: factories.StoryFactory(
+        partner.pk: factories.StoryFactory.create(
             partner=partner,
             project=projects[partner.pk],
             program=program,
@@ -70,20 +73,20 @@ def world(db: None) -> World:
         )
         for partner in (alpha, beta, hidden)
     }
-    network = factories.NetworkFactory(name="Latin America network")
+    network = factories.NetworkFactory.create(name="Latin America network")
     network.partners.add(alpha, beta, hidden)
     network.programs.add(program)
-    membership = factories.MembershipFactory(network=network)
+    membership = factories.MembershipFactory.create(network=network)
     users = {
-        "admin": factories.UserFactory(
+        "admin": factories.UserFactory.create(
             username="admin", is_superuser=True, is_staff=True, is_cleared=True
         ),
-        "staff": factories.UserFactory(username="staff", is_cleared=True),
-        "officer": factories.UserFactory(username="officer"),
-        "partner": factories.UserFactory(username="partner", role="partner", partner=alpha),
-        "partner2": factories.UserFactory(username="partner2", role="partner", partner=beta),
-        "secret": factories.UserFactory(username="secret", role="partner", partner=hidden),
-        "member": factories.UserFactory(
+        "staff": factories.UserFactory.create(username="staff", is_cleared=True),
+        "officer": factories.UserFactory.create(username="officer"),
+        "partner": factories.UserFactory.create(username="partner", role="partner", partner=alpha),
+        "partner2": factories.UserFactory.create(username="partner2", role="partner", partner=beta),
+        "secret": factories.UserFactory.create(username="secret", role="partner", partner=hidden),
+        "member": factories.UserFactory.create(
             username="member",
             role="member",
             member_organisation=membership.member_organisation,
@@ -111,7 +114,7 @@ def login(client: Client, user: User) -> Client:
     """Log a client in as the login view would, second factor included where the role needs it."""
     client.force_login(user)
     if user.requires_second_factor:
-        device = user.totpdevice_set.get()
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()

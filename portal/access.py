@@ -19,9 +19,10 @@ The rules (DESIGN §4):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 
@@ -52,10 +53,20 @@ def _as_user(user: AnyUser) -> User | None:
     return None
 
 
+def _own_partner_id(viewer: User) -> int:
+    # Only called once ``is_partner_user`` has checked that the id is set.
+    return cast(int, viewer.partner_id)
+
+
+def _own_member_organisation_id(viewer: User) -> int:
+    # Only called once ``is_network_member`` has checked that the id is set.
+    return cast(int, viewer.member_organisation_id)
+
+
 def _network_ids(user: User) -> QuerySet[SolidarityNetwork, Any]:
     """The networks a member organisation's user currently belongs to."""
     return SolidarityNetwork.objects.filter(
-        memberships__member_organisation_id=user.member_organisation_id,
+        memberships__member_organisation_id=_own_member_organisation_id(user),
         memberships__left_on__isnull=True,
     ).values("pk")
 
@@ -73,7 +84,7 @@ def visible_partners(user: AnyUser) -> QuerySet[Partner]:
     if viewer.is_portal_staff:
         return partners.filter(is_confidential=False)
     if viewer.is_partner_user:
-        return partners.filter(pk=viewer.partner_id)
+        return partners.filter(pk=_own_partner_id(viewer))
     if viewer.is_network_member:
         return partners.filter(is_confidential=False, networks__in=_network_ids(viewer)).distinct()
     return partners.none()
@@ -89,7 +100,7 @@ def visible_contacts(user: AnyUser) -> QuerySet[PartnerContact]:
     if viewer.is_portal_staff:
         return contacts.filter(partner__is_confidential=False)
     if viewer.is_partner_user:
-        return contacts.filter(partner_id=viewer.partner_id)
+        return contacts.filter(partner_id=_own_partner_id(viewer))
     # Network members never see partners' contact people: personal data they do not need.
     return contacts.none()
 
@@ -105,7 +116,7 @@ def visible_programs(user: AnyUser) -> QuerySet[Program]:
         return programs
     if viewer.is_partner_user:
         return programs.filter(
-            pk__in=Project.objects.filter(partner_id=viewer.partner_id).values("program_id")
+            pk__in=Project.objects.filter(partner_id=_own_partner_id(viewer)).values("program_id")
         )
     if viewer.is_network_member:
         return programs.filter(networks__in=_network_ids(viewer)).distinct()
@@ -122,7 +133,7 @@ def visible_projects(user: AnyUser) -> QuerySet[Project]:
     if viewer.is_portal_staff:
         return projects.filter(partner__is_confidential=False)
     if viewer.is_partner_user:
-        return projects.filter(partner_id=viewer.partner_id)
+        return projects.filter(partner_id=_own_partner_id(viewer))
     if viewer.is_network_member:
         return projects.filter(partner__in=visible_partners(viewer).values("pk"))
     return projects.none()
@@ -138,7 +149,7 @@ def visible_stories(user: AnyUser) -> QuerySet[ChangeStory]:
     if viewer.is_portal_staff:
         return stories.filter(partner__is_confidential=False)
     if viewer.is_partner_user:
-        return stories.filter(partner_id=viewer.partner_id)
+        return stories.filter(partner_id=_own_partner_id(viewer))
     if viewer.is_network_member:
         return stories.filter(
             status__in=PUBLIC_STORY_STATUSES,
@@ -168,7 +179,7 @@ def visible_member_organisations(user: AnyUser) -> QuerySet[MemberOrganisation]:
     if viewer.is_portal_staff:
         return organisations
     if viewer.is_network_member:
-        return organisations.filter(pk=viewer.member_organisation_id)
+        return organisations.filter(pk=_own_member_organisation_id(viewer))
     return organisations.none()
 
 
@@ -180,7 +191,7 @@ def visible_contributions(user: AnyUser) -> QuerySet[Contribution]:
     if viewer.is_portal_staff:
         return contributions
     if viewer.is_network_member:
-        return contributions.filter(member_organisation_id=viewer.member_organisation_id)
+        return contributions.filter(member_organisation_id=_own_member_organisation_id(viewer))
     return contributions.none()
 
 
@@ -199,7 +210,7 @@ def visible_activities(user: AnyUser) -> QuerySet[Activity]:
         return activities.exclude(_confidential_activity())
     if viewer.is_partner_user:
         return activities.filter(
-            Q(partner_id=viewer.partner_id) | Q(project__partner_id=viewer.partner_id)
+            Q(partner_id=_own_partner_id(viewer)) | Q(project__partner_id=_own_partner_id(viewer))
         )
     return activities.none()
 
@@ -228,7 +239,7 @@ def visible_planned_activities(user: AnyUser) -> QuerySet[PlannedActivity]:
 def _get(queryset: QuerySet[M], pk: object) -> M:
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as error:
+    except (ObjectDoesNotExist, ValueError, TypeError) as error:
         # A malformed id is as unknown as a foreign one.
         raise Http404 from error
 
@@ -305,5 +316,5 @@ def partner_label(partner: Partner, user: AnyUser) -> str:
 def partner_country_label(partner: Partner, user: AnyUser) -> str:
     """The country, or only the region when the viewer may not identify the partner."""
     if may_identify(partner, user):
-        return str(partner.country.name)
+        return str(partner.country.name)  # type: ignore[attr-defined]
     return str(partner.get_region_display())

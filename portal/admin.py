@@ -14,14 +14,14 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("role", "is_cleared", "is_active", "is_superuser")
     autocomplete_fields = ("partner", "member_organisation")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (
             _("Role in the portal"),
             {"fields": ("role", "is_cleared", "partner", "member_organisation")},
         ),
     )
     add_fieldsets = (
-        *DjangoUserAdmin.add_fieldsets,
+        *(DjangoUserAdmin.add_fieldsets or ()),
         (
             _("Role in the portal"),
             {"fields": ("role", "is_cleared", "partner", "member_organisation")},

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -15,11 +17,11 @@ class PortalAdminSite(admin.AdminSite):
     index_title = _("Data management")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        user = request.user
+        user: Any = request.user
         if not (user.is_active and user.is_staff):
             return False
         # Administrators and cleared staff only with a verified second factor.
-        return not getattr(user, "requires_second_factor", False) or user.is_verified()  # type: ignore[union-attr]
+        return not getattr(user, "requires_second_factor", False) or user.is_verified()
 
     @method_decorator(login_not_required)
     def login(

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -51,7 +52,7 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
-    def form_valid(self, form: auth_views.AuthenticationForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         if not (isinstance(user, User) and user.requires_second_factor):
             return super().form_valid(form)

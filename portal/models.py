@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,8 +44,6 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

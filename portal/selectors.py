@@ -47,7 +47,7 @@ def staff_dashboard(user: Any, *, today: date | None = None) -> StaffDashboard:
         countries=Count("country", distinct=True),
     )
     projects_active = access.visible_projects(user).filter(status=Project.Status.ACTIVE).count()
-    by_area = {
+    by_area: dict[str, Any] = {
         row["focus_area"]: row
         for row in access.visible_programs(user)
         .values("focus_area")

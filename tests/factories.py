@@ -36,7 +36,7 @@ _PASSWORD_HASH = make_password(PASSWORD, hasher="pbkdf2_sha256")
 DEMO_TOTP_KEY_HEX = "48656c6c6f21deadbeef"  # base32 JBSWY3DPEHPK3PXP
 
 
-class PartnerFactory(factory.django.DjangoModelFactory):
+class PartnerFactory(factory.django.DjangoModelFactory[Partner]):
     class Meta:
         model = Partner
 
@@ -48,7 +48,7 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     partnership_start = dt.date(2022, 1, 1)
 
 
-class ContactFactory(factory.django.DjangoModelFactory):
+class ContactFactory(factory.django.DjangoModelFactory[PartnerContact]):
     class Meta:
         model = PartnerContact
 
@@ -57,7 +57,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"contact{n}@partner.example")
 
 
-class MemberOrganisationFactory(factory.django.DjangoModelFactory):
+class MemberOrganisationFactory(factory.django.DjangoModelFactory[MemberOrganisation]):
     class Meta:
         model = MemberOrganisation
 
@@ -66,7 +66,7 @@ class MemberOrganisationFactory(factory.django.DjangoModelFactory):
     org_number = "802000-0001"
 
 
-class NetworkFactory(factory.django.DjangoModelFactory):
+class NetworkFactory(factory.django.DjangoModelFactory[SolidarityNetwork]):
     class Meta:
         model = SolidarityNetwork
 
@@ -74,7 +74,7 @@ class NetworkFactory(factory.django.DjangoModelFactory):
     theme = "Trade union rights"
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[NetworkMembership]):
     class Meta:
         model = NetworkMembership
 
@@ -83,7 +83,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     joined_on = dt.date(2023, 3, 1)
 
 
-class ProgramFactory(factory.django.DjangoModelFactory):
+class ProgramFactory(factory.django.DjangoModelFactory[Program]):
     class Meta:
         model = Program
 
@@ -95,7 +95,7 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     dac_sector_codes = ["15150"]
 
 
-class ProjectFactory(factory.django.DjangoModelFactory):
+class ProjectFactory(factory.django.DjangoModelFactory[Project]):
     class Meta:
         model = Project
 
@@ -107,7 +107,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     budget_sek = Decimal("250000")
 
 
-class ActivityPlanFactory(factory.django.DjangoModelFactory):
+class ActivityPlanFactory(factory.django.DjangoModelFactory[ActivityPlan]):
     class Meta:
         model = ActivityPlan
 
@@ -116,7 +116,7 @@ class ActivityPlanFactory(factory.django.DjangoModelFactory):
     owner_unit = "International unit"
 
 
-class PlannedActivityFactory(factory.django.DjangoModelFactory):
+class PlannedActivityFactory(factory.django.DjangoModelFactory[PlannedActivity]):
     class Meta:
         model = PlannedActivity
 
@@ -126,7 +126,7 @@ class PlannedActivityFactory(factory.django.DjangoModelFactory):
     target_count = 2
 
 
-class ActivityFactory(factory.django.DjangoModelFactory):
+class ActivityFactory(factory.django.DjangoModelFactory[Activity]):
     class Meta:
         model = Activity
 
@@ -140,7 +140,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     participants_youth = 5
 
 
-class ContributionFactory(factory.django.DjangoModelFactory):
+class ContributionFactory(factory.django.DjangoModelFactory[Contribution]):
     class Meta:
         model = Contribution
 
@@ -151,7 +151,7 @@ class ContributionFactory(factory.django.DjangoModelFactory):
     network = factory.SubFactory(NetworkFactory)
 
 
-class StoryFactory(factory.django.DjangoModelFactory):
+class StoryFactory(factory.django.DjangoModelFactory[ChangeStory]):
     class Meta:
         model = ChangeStory
 
@@ -170,7 +170,7 @@ class StoryFactory(factory.django.DjangoModelFactory):
     status = ChangeStory.Status.VERIFIED
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True

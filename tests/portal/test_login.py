@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -16,7 +17,7 @@ from tests.factories import PASSWORD, current_code
 
 def _password_step(
     client: Client, username: str, password: str = PASSWORD, next_url: str = ""
-) -> object:
+) -> Any:
     url = reverse("login") + (f"?next={next_url}" if next_url else "")
     return client.post(url, {"username": username, "password": password})
 
@@ -125,7 +126,7 @@ def test_it_resets_a_forgotten_password_by_e_mail(
     link = next(
         line for line in mailoutbox[0].body.splitlines() if "/accounts/password/reset/" in line
     )
-    form_url = client.get(link.replace("http://testserver", "")).url
+    form_url = client.get(link.replace("http://testserver", ""))["Location"]
     new_password = "a much longer passphrase 2026"
     response = client.post(form_url, {"new_password1": new_password, "new_password2": new_password})
     assert response["Location"] == reverse("password_reset_complete")
@@ -162,7 +163,7 @@ def test_it_registers_an_authenticator_at_the_first_cleared_login(
 ) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    cleared = factories.UserFactory(username="newcomer", is_cleared=True)
+    cleared = factories.UserFactory.create(username="newcomer", is_cleared=True)
     assert _password_step(client, "newcomer")["Location"] == reverse("login-otp")
     assert client.get(reverse("login-otp"))["Location"] == reverse("login-otp-setup")
     page = client.get(reverse("login-otp-setup"))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from conftest import World
 from tests import factories
@@ -45,25 +46,27 @@ PAGES = [
 def _grow(world: World) -> None:
     """Many more of everything the pages list."""
     for n in range(30):
-        partner = factories.PartnerFactory(name=f"Extra partner {n}", country="KE", region="africa")
-        factories.ContactFactory(partner=partner)
-        project = factories.ProjectFactory(program=world.program, partner=partner)
-        factories.StoryFactory(partner=partner, project=project)
-        factories.ActivityFactory(project=project)
+        partner = factories.PartnerFactory.create(
+            name=f"Extra partner {n}", country="KE", region="africa"
+        )
+        factories.ContactFactory.create(partner=partner)
+        project = factories.ProjectFactory.create(program=world.program, partner=partner)
+        factories.StoryFactory.create(partner=partner, project=project)
+        factories.ActivityFactory.create(project=project)
         world.network.partners.add(partner)
-        factories.ProgramFactory()
-        factories.NetworkFactory()
+        factories.ProgramFactory.create()
+        factories.NetworkFactory.create()
     for _ in range(5):
-        factories.ContactFactory(partner=world.alpha)
-        factories.ActivityFactory(project=world.alpha_project)
-        factories.MembershipFactory(network=world.network)
+        factories.ContactFactory.create(partner=world.alpha)
+        factories.ActivityFactory.create(project=world.alpha_project)
+        factories.MembershipFactory.create(network=world.network)
 
 
 @pytest.mark.parametrize(("name", "attr", "queries", "what"), PAGES)
 def test_it_runs_a_constant_number_of_queries(
     world: World,
     client_as: Callable[[str], Client],
-    django_assert_num_queries: Callable[[int], object],
+    django_assert_num_queries: DjangoAssertNumQueries,
     name: str,
     attr: str | None,
     queries: int,
@@ -74,15 +77,15 @@ def test_it_runs_a_constant_number_of_queries(
     for grown in (False, True):
         if grown:
             _grow(world)
-        with django_assert_num_queries(STAFF_BASE + queries):  # type: ignore[operator]
+        with django_assert_num_queries(STAFF_BASE + queries):
             assert client.get(url).status_code == 200
 
 
 def test_it_keeps_the_officer_dashboard_as_cheap_as_the_staff_one(
     world: World,
     client_as: Callable[[str], Client],
-    django_assert_num_queries: Callable[[int], object],
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     client = client_as("officer")
-    with django_assert_num_queries(2 + 6):  # type: ignore[operator]
+    with django_assert_num_queries(2 + 6):
         client.get(reverse("dashboard"))
