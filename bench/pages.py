@@ -1,0 +1,169 @@
+"""Page cost at scale: seeds a large world, then times each page in-process.
+
+    DATABASE_URL=postgres://root@127.0.0.1:5432/bench DEBUG=true \\
+        .venv/bin/python bench/pages.py --stories 1000000 --partners 2000 --requests 30
+
+Seeding uses ``seed_demo`` for the stories (bulk inserts) and adds extra partners, each with a
+project and a contact, so the lists have thousands of rows. Each page is then requested through
+Django's test client (no HTTP server: this measures the view, its queries and its template) as
+cleared staff and as an officer. Prints a Markdown table for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+from partners.models import PSEUDONYM_ALPHABET, Partner, PartnerContact  # noqa: E402
+from partners.regions import region_for_country  # noqa: E402
+from portal.models import User  # noqa: E402
+from programs.models import Program, Project  # noqa: E402
+from progress.models import ChangeStory  # noqa: E402
+
+COUNTRIES = ["GT", "CO", "BO", "ZA", "ZW", "KE", "PS", "TR", "NP", "IN", "MD", "UA", "BA", "PH"]
+
+
+def add_partners(total: int) -> None:
+    """Top the partner table up to ``total`` rows, with a project and a contact each."""
+    missing = total - Partner.objects.count()
+    if missing <= 0:
+        return
+    rng = random.Random(7)
+    taken = set(Partner.objects.values_list("pseudonym", flat=True))
+    programs = list(Program.objects.all())
+    partners = []
+    for n in range(missing):
+        while (pseudonym := "Partner " + "".join(rng.choices(PSEUDONYM_ALPHABET, k=5))) in taken:
+            pass
+        taken.add(pseudonym)
+        country = rng.choice(COUNTRIES)
+        partners.append(
+            Partner(
+                name=f"Bench partner {n:05d}",
+                kind=rng.choice(Partner.Kind.values),
+                country=country,
+                region=region_for_country(country),
+                status=Partner.Status.ACTIVE,
+                is_confidential=rng.random() < 0.05,
+                pseudonym=pseudonym,
+            )
+        )
+    created = Partner.objects.bulk_create(partners, batch_size=1000)
+    Project.objects.bulk_create(
+        [
+            Project(
+                program=rng.choice(programs),
+                partner=partner,
+                title=f"Project of {partner.name}",
+                start_date=date(2025, 1, 1),
+                end_date=date(2027, 12, 31),
+            )
+            for partner in created
+        ],
+        batch_size=1000,
+    )
+    PartnerContact.objects.bulk_create(
+        [PartnerContact(partner=partner, name=f"Contact {partner.pk}") for partner in created],
+        batch_size=1000,
+    )
+
+
+def client_for(username: str) -> Client:
+    user = User.objects.get(username=username)
+    client = Client()
+    client.force_login(user)
+    if user.requires_second_factor:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+        session.save()
+    return client
+
+
+def measure(client: Client, url: str, requests: int) -> tuple[float, float, int, int]:
+    client.get(url)  # warm caches and connections
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    reset_queries()
+    timings.sort()
+    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+    return statistics.median(timings), p95, len(queries), response.status_code
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stories", type=int, default=100_000)
+    parser.add_argument("--partners", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--skip-seed", action="store_true")
+    args = parser.parse_args()
+
+    if not args.skip_seed:
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        call_command("seed_demo", stories=args.stories, verbosity=0)
+        seeded = time.perf_counter() - started
+        started = time.perf_counter()
+        add_partners(args.partners)
+        print(
+            f"seed_demo --stories {args.stories}: {seeded:.1f} s; "
+            f"partners up to {args.partners}: {time.perf_counter() - started:.1f} s"
+        )
+
+    alpha = Partner.objects.filter(is_confidential=False).order_by("pk").first()
+    assert alpha is not None
+    project = Project.objects.filter(partner=alpha).first()
+    program = Program.objects.order_by("pk").first()
+    pages = [
+        ("dashboard", reverse("dashboard")),
+        ("partner list", reverse("partner-list")),
+        ("partner list, page 40", reverse("partner-list") + "?page=40"),
+        ("partner list, search", reverse("partner-list") + "?q=bench+partner+01"),
+        ("partner detail", reverse("partner-detail", args=[alpha.pk])),
+        ("programme list", reverse("program-list")),
+        ("programme detail", reverse("program-detail", args=[program.pk])),  # type: ignore[union-attr]
+        ("project detail", reverse("project-detail", args=[project.pk])),  # type: ignore[union-attr]
+    ]
+    print(
+        f"\n{connection.vendor}, {ChangeStory.objects.count():,} stories, "
+        f"{Partner.objects.count():,} partners, {args.requests} requests per page, "
+        f"DEBUG={settings.DEBUG}\n"
+    )
+    print("| page | role | median ms | p95 ms | queries |")
+    print("|---|---|---:|---:|---:|")
+    for username in ("staff", "officer"):
+        client = client_for(username)
+        for label, url in pages:
+            median, p95, queries, status = measure(client, url, args.requests)
+            assert status == 200, (label, status)
+            print(f"| {label} | {username} | {median:.1f} | {p95:.1f} | {queries} |")
+
+
+if __name__ == "__main__":
+    main()
