@@ -17,9 +17,12 @@ PSEUDONYM_LENGTH = 5
 
 
 def new_pseudonym() -> str:
-    """A random pseudonym; uniqueness is enforced by the column and retried by the service."""
-    code = "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(PSEUDONYM_LENGTH))
-    return f"Partner {code}"
+    """A random pseudonym that no partner has yet (the unique column backs this up)."""
+    while True:
+        code = "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(PSEUDONYM_LENGTH))
+        candidate = f"Partner {code}"
+        if not Partner.objects.filter(pseudonym=candidate).exists():
+            return candidate
 
 
 class Partner(models.Model):
