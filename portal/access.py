@@ -318,3 +318,38 @@ def partner_country_label(partner: Partner, user: AnyUser) -> str:
     if may_identify(partner, user):
         return str(partner.country.name)  # type: ignore[attr-defined]
     return str(partner.get_region_display())
+
+
+# --- What a viewer may do with a story it can see ---------------------------------------------
+
+EDITABLE_STORY_STATUSES = (ChangeStory.Status.DRAFT, ChangeStory.Status.RETURNED)
+
+
+def can_edit_story(user: AnyUser, story: ChangeStory) -> bool:
+    """Drafts and returned stories, by the partner's own users or by staff who may see them."""
+    viewer = _as_user(user)
+    if viewer is None or story.status not in EDITABLE_STORY_STATUSES:
+        return False
+    if viewer.is_partner_user:
+        return story.partner_id == viewer.partner_id
+    return viewer.is_portal_staff and visible_stories(viewer).filter(pk=story.pk).exists()
+
+
+def can_review_story(user: AnyUser, story: ChangeStory) -> bool:
+    """Staff who may see the story review it; officers therefore never review confidential ones."""
+    viewer = _as_user(user)
+    return (
+        viewer is not None
+        and viewer.is_portal_staff
+        and visible_stories(viewer).filter(pk=story.pk).exists()
+    )
+
+
+def can_withdraw_consent(user: AnyUser, story: ChangeStory) -> bool:
+    """The partner (on the storyteller's behalf) or staff who may see the story."""
+    viewer = _as_user(user)
+    if viewer is None:
+        return False
+    if viewer.is_partner_user:
+        return story.partner_id == viewer.partner_id
+    return can_review_story(viewer, story)

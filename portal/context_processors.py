@@ -18,11 +18,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("dashboard"), _("Overview")),
             (reverse("partner-list"), _("Partners")),
             (reverse("program-list"), _("Programmes")),
+            (reverse("story-list"), _("Stories")),
             (reverse("network-list"), _("Networks")),
         ]
     elif user.is_partner_user:
         items = [
             (reverse("partner-detail", args=[user.partner_id]), _("Our organisation")),
+            (reverse("story-list"), _("Stories")),
             (reverse("program-list"), _("Programmes")),
         ]
     elif user.is_network_member:
@@ -31,6 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("network-list"), _("Our networks")),
             (reverse("partner-list"), _("Partners")),
             (reverse("program-list"), _("Programmes")),
+            (reverse("story-list"), _("Stories")),
         ]
     return {
         "nav_items": [

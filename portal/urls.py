@@ -49,4 +49,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("partners.urls")),
     path("", include("programs.urls")),
+    path("", include("progress.urls")),
 ]

@@ -105,7 +105,7 @@ class ChangeStory(models.Model):
     narrative = models.TextField(_("what happened?"))
     language = models.CharField(_("language of the story"), max_length=10, default="en")
     translation = models.TextField(_("staff translation"), blank=True)
-    event_date = models.DateField(_("when did it happen?"))
+    event_date = models.DateField(_("when did it happen?"), null=True, blank=True)
     country = CountryField(_("country"))
     locality = models.CharField(
         _("locality"), max_length=120, blank=True, help_text=_("A town or district, no address.")
@@ -144,13 +144,26 @@ class ChangeStory(models.Model):
         blank=True,
         related_name="submitted_stories",
     )
+    submission_link = models.ForeignKey(
+        "SubmissionLink",
+        verbose_name=_("submission link"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stories",
+    )
+    # Set by the form that created the story: a second submit of the same form finds the story
+    # instead of making another one.
+    form_token = models.UUIDField(
+        _("form token"), null=True, blank=True, unique=True, editable=False
+    )
 
     # The storyteller's own assessment.
     change_types = models.ManyToManyField(
         ChangeType, verbose_name=_("type of change"), related_name="stories"
     )
     who_changed = models.CharField(
-        _("who or what changed?"), max_length=16, choices=WhoChanged.choices
+        _("who or what changed?"), max_length=16, choices=WhoChanged.choices, blank=True
     )
     target_groups = models.ManyToManyField(
         TargetGroup, verbose_name=_("target groups involved"), blank=True, related_name="stories"
@@ -162,11 +175,17 @@ class ChangeStory(models.Model):
         default=Direction.POSITIVE,
     )
     significance = models.PositiveSmallIntegerField(
-        _("how significant (1–5)?"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+        _("how significant (1–5)?"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     significance_reason = models.TextField(_("why it matters"), blank=True)
     contribution = models.CharField(
-        _("what did the support contribute?"), max_length=10, choices=Contribution.choices
+        _("what did the support contribute?"),
+        max_length=10,
+        choices=Contribution.choices,
+        blank=True,
     )
     contribution_text = models.TextField(_("how did it contribute?"), blank=True)
 
@@ -181,6 +200,7 @@ class ChangeStory(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    consent_withdrawn_at = models.DateTimeField(_("consent withdrawn"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("change story")
@@ -193,7 +213,19 @@ class ChangeStory(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                name="story_significance_1_to_5", condition=models.Q(significance__range=(1, 5))
+                name="story_significance_1_to_5",
+                condition=models.Q(significance__isnull=True)
+                | models.Q(significance__range=(1, 5)),
+            ),
+            # A draft may be half written; anything beyond it carries the full self-assessment.
+            models.CheckConstraint(
+                name="story_complete_unless_draft",
+                condition=models.Q(status="draft")
+                | (
+                    models.Q(event_date__isnull=False, significance__isnull=False)
+                    & ~models.Q(who_changed="")
+                    & ~models.Q(contribution="")
+                ),
             ),
             models.CheckConstraint(
                 name="story_stored_only_with_consent",
@@ -226,3 +258,145 @@ class Storyteller(models.Model):
 
     def __str__(self) -> str:
         return self.name or str(_("anonymous"))
+
+
+class StoryEvent(models.Model):
+    """One step in a story's history: who did what, when, and what they wrote.
+
+    Written in the same transaction as the change it records. Never holds the story's text.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned with a question")
+        RESUBMITTED = "resubmitted", _("Answered and resubmitted")
+        VERIFIED = "verified", _("Verified")
+        SELECTED = "selected", _("Selected as most significant")
+        ARCHIVED = "archived", _("Archived")
+        COMMENTED = "commented", _("Commented")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+
+    story = models.ForeignKey(
+        ChangeStory, verbose_name=_("story"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(
+        _("from"), max_length=12, choices=ChangeStory.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to"), max_length=12, choices=ChangeStory.Status.choices, blank=True
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("story event")
+        verbose_name_plural = _("story events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["story", "at"], name="storyevent_story_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} {self.action}"
+
+
+def attachment_path(instance: StoryAttachment, filename: str) -> str:
+    """A random name: the uploaded name never reaches the file system."""
+    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(
+        instance.content_type, "bin"
+    )
+    return f"attachments/{secrets.token_hex(16)}.{extension}"
+
+
+class StoryAttachment(models.Model):
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Photo")
+        DOCUMENT = "document", _("Document")
+
+    story = models.ForeignKey(
+        ChangeStory,
+        verbose_name=_("story"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    original_name = models.CharField(_("original name"), max_length=120, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.get_kind_display()
+
+
+def new_link_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class SubmissionLink(models.Model):
+    """A link that lets rights-holders without accounts submit stories for one partner."""
+
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_link_token, editable=False
+    )
+    label = models.CharField(
+        _("label"), max_length=120, help_text=_("For you: where or with whom the link is used.")
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="submission_links",
+    )
+    project = models.ForeignKey(
+        "programs.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="submission_links",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    max_uses = models.PositiveIntegerField(_("maximum number of stories"))
+    uses = models.PositiveIntegerField(_("stories received"), default=0)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("submission link")
+        verbose_name_plural = _("submission links")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="submissionlink_uses_within_cap",
+                condition=models.Q(uses__lte=models.F("max_uses")),
+            ),
+            models.CheckConstraint(
+                name="submissionlink_cap_positive", condition=models.Q(max_uses__gte=1)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label

@@ -44,6 +44,14 @@ PAGES: list[tuple[str, str | None, dict[str, object]]] = [
     ),
     ("project-detail", "hidden_project", _expect(default=NOT_FOUND, admin=OK, staff=OK, secret=OK)),
     ("network-list", None, _expect(default=OK)),
+    ("story-list", None, _expect(default=OK)),
+    ("story-create", None, _expect(default=OK, member=NOT_FOUND)),
+    (
+        "story-detail",
+        "alpha_story",
+        _expect(default=NOT_FOUND, **dict.fromkeys((*STAFF_ROLES, "partner", "member"), OK)),
+    ),
+    ("story-detail", "hidden_story", _expect(default=NOT_FOUND, admin=OK, staff=OK, secret=OK)),
     (
         "network-detail",
         "network",
@@ -125,6 +133,7 @@ def test_it_never_shows_a_confidential_partner_to_the_uncleared(
 ) -> None:
     client = client_as(role)
     secrets = [
+        "Story of Hidden Rainbow Union",
         "Hidden Rainbow Union",
         "Contact of Hidden Rainbow Union",
         "Izmir",

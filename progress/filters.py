@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from partners.models import Partner
+from portal import access
+from programs.models import FocusArea, Program
+from progress.models import ChangeStory, ChangeType, TargetGroup
+
+
+class StoryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ChangeStory.Status.choices)
+    change_type = django_filters.ModelChoiceFilter(
+        label=_("Type of change"), queryset=ChangeType.objects.all(), method="through_change_type"
+    )
+    country = django_filters.ChoiceFilter(label=_("Country"), choices=[])
+    program = django_filters.ModelChoiceFilter(
+        label=_("Programme"), queryset=Program.objects.none()
+    )
+    focus_area = django_filters.ChoiceFilter(
+        label=_("Focus area"), field_name="program__focus_area", choices=FocusArea.choices
+    )
+    partner = django_filters.ModelChoiceFilter(label=_("Partner"), queryset=Partner.objects.none())
+    target_group = django_filters.ModelChoiceFilter(
+        label=_("Target group"), queryset=TargetGroup.objects.all(), method="through_target_group"
+    )
+    submitter_role = django_filters.ChoiceFilter(
+        label=_("Told by"), choices=ChangeStory.SubmitterRole.choices
+    )
+    event_date = django_filters.DateFromToRangeFilter(
+        label=_("Happened between"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = ChangeStory
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Choice lists come from the viewer's scope: they must not name what it may not see.
+        partners = access.visible_partners(user).order_by("name")
+        self.filters["partner"].queryset = partners
+        self.filters["program"].queryset = access.visible_programs(user).order_by("title")
+        codes = set(partners.order_by().values_list("country", flat=True).distinct())
+        self.filters["country"].extra["choices"] = [
+            (code, name) for code, name in countries if code in codes
+        ]
+        if getattr(user, "is_partner_user", False):
+            del self.filters["partner"]
+
+    def search(
+        self, queryset: QuerySet[ChangeStory], name: str, value: str
+    ) -> QuerySet[ChangeStory]:
+        value = value.strip()[:200]
+        if not value:
+            return queryset
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            vector = SearchVector("title", "narrative", "translation", config="simple")
+            return queryset.annotate(search=vector).filter(
+                search=SearchQuery(value, config="simple", search_type="websearch")
+            )
+        # SQLite, the embedded default: a plain substring match is enough for a demo.
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(narrative__icontains=value)
+            | Q(translation__icontains=value)
+        )
+
+    # Many-to-many filters as subqueries: a join would repeat stories and force a DISTINCT
+    # over the whole table, which the paginated index scan cannot use.
+    def through_change_type(
+        self, queryset: QuerySet[ChangeStory], name: str, value: ChangeType
+    ) -> QuerySet[ChangeStory]:
+        through = ChangeStory.change_types.through.objects.filter(changetype=value)
+        return queryset.filter(pk__in=through.values("changestory_id"))
+
+    def through_target_group(
+        self, queryset: QuerySet[ChangeStory], name: str, value: TargetGroup
+    ) -> QuerySet[ChangeStory]:
+        through = ChangeStory.target_groups.through.objects.filter(targetgroup=value)
+        return queryset.filter(pk__in=through.values("changestory_id"))

@@ -1,0 +1,177 @@
+"""The story form: the narrative first, then the storyteller's own assessment, then consent."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from portal import access
+from portal.models import User
+from progress.models import ChangeStory, ChangeType, TargetGroup
+
+# Required to submit, optional in a draft: a draft may be saved after writing only the story.
+REQUIRED_TO_SUBMIT = ("event_date", "who_changed", "significance", "contribution", "change_types")
+
+
+class StoryForm(forms.ModelForm):
+    change_types = forms.ModelMultipleChoiceField(
+        label=_("What kind of change does the story show?"),
+        queryset=ChangeType.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Choose one or more."),
+    )
+    target_groups = forms.ModelMultipleChoiceField(
+        label=_("Which of these groups were involved?"),
+        queryset=TargetGroup.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    significance = forms.TypedChoiceField(
+        label=_("How significant is this change? (1 = a little, 5 = very)"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect(attrs={"class": "form-check-inline"}),
+        required=False,
+    )
+    storyteller_name = forms.CharField(
+        label=_("Storyteller's name (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Kept apart from the story and never shown with it."),
+    )
+    storyteller_contact = forms.CharField(
+        label=_("How to reach the storyteller (optional)"), max_length=200, required=False
+    )
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ChangeStory
+        fields = [
+            "title",
+            "narrative",
+            "language",
+            "event_date",
+            "partner",
+            "project",
+            "country",
+            "locality",
+            "submitter_role",
+            "collection_mode",
+            "change_types",
+            "who_changed",
+            "target_groups",
+            "direction",
+            "significance",
+            "significance_reason",
+            "contribution",
+            "contribution_text",
+            "consent_store",
+            "consent_quote_internal",
+            "consent_publish",
+        ]
+        widgets = {
+            "narrative": forms.Textarea(attrs={"rows": 8}),
+            "event_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "who_changed": forms.RadioSelect,
+            "direction": forms.RadioSelect,
+            "contribution": forms.RadioSelect,
+            "significance_reason": forms.Textarea(attrs={"rows": 3}),
+            "contribution_text": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "title": _("A short title"),
+            "narrative": _("What happened? Tell one concrete event: who, where, what changed."),
+            "significance_reason": _("Why does it matter?"),
+            "contribution_text": _("How did the support contribute?"),
+            "consent_store": _("The storyteller agrees that the story is kept (required)"),
+            "consent_quote_internal": _("…and may be quoted inside our organisations"),
+            "consent_publish": _("…and may be published, without their name"),
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["language"] = forms.ChoiceField(
+            label=_("Language of the story"), choices=settings.LANGUAGES
+        )
+        partner_field = cast(forms.ModelChoiceField, self.fields["partner"])
+        project_field = cast(forms.ModelChoiceField, self.fields["project"])
+        partner_field.queryset = access.visible_partners(user).order_by("name")
+        projects = access.visible_projects(user).order_by("title")
+        project_field.required = False
+        if user.is_partner_user:
+            # A partner user tells stories of its own organisation only.
+            partner_field.widget = forms.HiddenInput()
+            projects = projects.filter(partner=user.partner)
+            cast(forms.ChoiceField, self.fields["submitter_role"]).choices = [
+                (value, label)
+                for value, label in ChangeStory.SubmitterRole.choices
+                if value != ChangeStory.SubmitterRole.STAFF
+            ]
+        project_field.queryset = projects
+        if self.instance.pk is None and not self.is_bound:
+            self.initial.setdefault("form_token", uuid.uuid4())
+        else:
+            self.initial["storyteller_name"] = getattr(
+                getattr(self.instance, "storyteller", None), "name", ""
+            )
+            self.initial["storyteller_contact"] = getattr(
+                getattr(self.instance, "storyteller", None), "contact", ""
+            )
+        # Blank radio choices read as an answer ("---------"); a radio group needs none.
+        cast(forms.ChoiceField, self.fields["who_changed"]).choices = ChangeStory.WhoChanged.choices
+        cast(
+            forms.ChoiceField, self.fields["contribution"]
+        ).choices = ChangeStory.Contribution.choices
+
+    @property
+    def submitting(self) -> bool:
+        return "submit" in self.data
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.submitting:
+            for name in REQUIRED_TO_SUBMIT:
+                if cleaned.get(name) in (None, "", [], ()) and name not in self.errors:
+                    self.add_error(name, _("Needed before the story can be submitted."))
+            if not cleaned.get("consent_store"):
+                self.add_error(
+                    "consent_store", _("A story can only be kept with the storyteller's consent.")
+                )
+        partner = cleaned.get("partner")
+        project = cleaned.get("project")
+        if partner is not None and project is not None and project.partner_id != partner.pk:
+            self.add_error("project", _("This project belongs to another partner."))
+        if project is not None and not cleaned.get("program"):
+            self.instance.program = project.program
+        return cleaned
+
+
+class ReviewForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            ("returned", _("Return with a question")),
+            ("verified", _("Verify")),
+            ("selected", _("Select as most significant")),
+            ("archived", _("Archive")),
+        ],
+        widget=forms.HiddenInput,
+    )
+    comment = forms.CharField(
+        label=_("Question, reasons or note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )

@@ -1,0 +1,227 @@
+"""Writes to change stories. Each is atomic and records its step in the story's history."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal import access
+from portal.models import User
+from progress.models import ChangeStory, ChangeType, StoryEvent, Storyteller, TargetGroup
+
+logger = logging.getLogger(__name__)
+
+Status = ChangeStory.Status
+Action = StoryEvent.Action
+
+# (action, statuses it starts from, status it leads to, who may take it)
+REVIEW_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    Action.RETURNED: ((Status.SUBMITTED, Status.VERIFIED), Status.RETURNED),
+    Action.VERIFIED: ((Status.SUBMITTED,), Status.VERIFIED),
+    Action.SELECTED: ((Status.VERIFIED,), Status.SELECTED),
+    Action.ARCHIVED: ((Status.SUBMITTED, Status.VERIFIED, Status.SELECTED), Status.ARCHIVED),
+}
+# Review actions that make no sense without words: a question, or the reasons for selecting.
+COMMENT_REQUIRED = {Action.RETURNED, Action.SELECTED}
+
+
+def _record(
+    story: ChangeStory,
+    *,
+    actor: User | None,
+    action: str,
+    from_status: str = "",
+    comment: str = "",
+) -> StoryEvent:
+    return StoryEvent.objects.create(
+        story=story,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=story.status,
+        comment=comment,
+    )
+
+
+def _require_complete(story: ChangeStory, change_types: Iterable[ChangeType]) -> None:
+    errors: dict[str, str] = {}
+    if not list(change_types):
+        errors["change_types"] = _("Choose at least one type of change.")
+    if not story.consent_store:
+        errors["consent_store"] = _("The story can only be kept with the storyteller's consent.")
+    for field in ("event_date", "who_changed", "significance", "contribution"):
+        if getattr(story, field) in (None, ""):
+            errors[field] = _("This field is required.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_storyteller(story: ChangeStory, name: str, contact: str) -> None:
+    if name or contact:
+        Storyteller.objects.update_or_create(
+            story=story, defaults={"name": name[:200], "contact": contact[:200]}
+        )
+    else:
+        Storyteller.objects.filter(story=story).delete()
+
+
+@transaction.atomic
+def story_save(
+    *,
+    actor: User | None,
+    story: ChangeStory,
+    change_types: Iterable[ChangeType],
+    target_groups: Iterable[TargetGroup],
+    storyteller_name: str = "",
+    storyteller_contact: str = "",
+    submit: bool,
+    form_token: uuid.UUID | None = None,
+) -> ChangeStory:
+    """Create or update a story from a form, as a draft or submitted for review.
+
+    ``form_token`` makes creation idempotent: a second submit of the same form returns the
+    story the first one created.
+    """
+    change_types, target_groups = list(change_types), list(target_groups)
+    creating = story.pk is None
+    if creating and form_token is not None:
+        existing = ChangeStory.objects.filter(form_token=form_token).first()
+        if existing is not None:
+            return existing
+        story.form_token = form_token
+    if creating:
+        # Stories through a submission link have no actor; the link fixed their partner.
+        if (
+            actor is not None
+            and not access.visible_partners(actor).filter(pk=story.partner_id).exists()
+        ):
+            raise PermissionDenied
+    elif actor is None or not access.can_edit_story(actor, story):
+        raise PermissionDenied
+    from_status = "" if creating else ChangeStory.objects.get(pk=story.pk).status
+    if submit:
+        _require_complete(story, change_types)
+        story.status = Status.SUBMITTED
+        story.submitted_at = timezone.now()
+    elif creating:
+        story.status = Status.DRAFT
+    if creating and story.submitted_by_id is None and actor is not None:
+        story.submitted_by = actor
+    story.full_clean(exclude=["change_types", "target_groups"])
+    story.save()
+    story.change_types.set(change_types)
+    story.target_groups.set(target_groups)
+    _set_storyteller(story, storyteller_name, storyteller_contact)
+    if creating:
+        _record(story, actor=actor, action=Action.CREATED)
+    if submit:
+        action = Action.RESUBMITTED if from_status == Status.RETURNED else Action.SUBMITTED
+        _record(story, actor=actor, action=action, from_status=from_status or Status.DRAFT)
+    elif not creating:
+        _record(story, actor=actor, action=Action.EDITED, from_status=from_status)
+    logger.info("story.saved story_id=%s status=%s", story.pk, story.status)
+    return story
+
+
+@transaction.atomic
+def story_review(*, actor: User, story: ChangeStory, action: str, comment: str = "") -> ChangeStory:
+    """Return, verify, select or archive a story, with the reviewer's words where needed."""
+    story = ChangeStory.objects.select_for_update().get(pk=story.pk)
+    if not access.can_review_story(actor, story):
+        raise PermissionDenied
+    if action not in REVIEW_TRANSITIONS:
+        raise ValidationError(_("Unknown review action."))
+    allowed_from, to_status = REVIEW_TRANSITIONS[action]
+    if story.status not in allowed_from:
+        raise ValidationError(
+            _("A story that is “%(status)s” cannot be changed that way.")
+            % {"status": story.get_status_display()}
+        )
+    comment = comment.strip()
+    if action in COMMENT_REQUIRED and not comment:
+        raise ValidationError(
+            {"comment": _("Write the question for the storyteller.")}
+            if action == Action.RETURNED
+            else {"comment": _("Write down why this story is the most significant.")}
+        )
+    from_status = story.status
+    story.status = to_status
+    story.save(update_fields=["status", "updated_at"])
+    _record(story, actor=actor, action=action, from_status=from_status, comment=comment)
+    logger.info("story.reviewed story_id=%s action=%s", story.pk, action)
+    return story
+
+
+@transaction.atomic
+def story_comment(*, actor: User, story: ChangeStory, comment: str) -> StoryEvent:
+    if not (access.can_review_story(actor, story) or access.can_edit_story(actor, story)):
+        raise PermissionDenied
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError({"comment": _("Write a comment first.")})
+    return _record(
+        story, actor=actor, action=Action.COMMENTED, from_status=story.status, comment=comment
+    )
+
+
+@transaction.atomic
+def story_withdraw_consent(*, actor: User, story: ChangeStory) -> ChangeStory | None:
+    """Erase what the storyteller told: the narrative and who they are.
+
+    Where they had agreed to their story being kept, the classification stays as an anonymous
+    count; otherwise the whole story goes. Returns the remaining story, or None.
+    """
+    story = ChangeStory.objects.select_for_update().get(pk=story.pk)
+    if not access.can_withdraw_consent(actor, story):
+        raise PermissionDenied
+    for attachment in story.attachments.all():
+        attachment.file.delete(save=False)
+    story.attachments.all().delete()
+    Storyteller.objects.filter(story=story).delete()
+    if not story.consent_store or story.status in (Status.DRAFT, Status.RETURNED):
+        story_id = story.pk
+        story.delete()
+        logger.info("story.erased story_id=%s", story_id)
+        return None
+    story.title = _("Withdrawn story")
+    story.narrative = ""
+    story.translation = ""
+    story.locality = ""
+    story.significance_reason = ""
+    story.contribution_text = ""
+    story.consent_quote_internal = False
+    story.consent_publish = False
+    story.consent_withdrawn_at = timezone.now()
+    story.save()
+    # Earlier comments may quote the story; they go with it.
+    story.events.exclude(comment="").update(comment="")
+    _record(story, actor=actor, action=Action.CONSENT_WITHDRAWN, from_status=story.status)
+    logger.info("story.consent_withdrawn story_id=%s", story.pk)
+    return story
+
+
+def story_defaults_for(user: User, **initial: Any) -> dict[str, Any]:
+    """Sensible defaults for a new story's form."""
+    defaults: dict[str, Any] = {"event_date": date.today()}
+    if user.is_partner_user and user.partner is not None:
+        defaults.update(
+            partner=user.partner,
+            country=user.partner.country,
+            submitter_role=ChangeStory.SubmitterRole.PARTNER,
+            collection_mode=ChangeStory.CollectionMode.SELF_ENTERED,
+        )
+    elif user.is_portal_staff:
+        defaults.update(
+            submitter_role=ChangeStory.SubmitterRole.STAFF,
+            collection_mode=ChangeStory.CollectionMode.STAFF,
+        )
+    defaults.update(initial)
+    return defaults
