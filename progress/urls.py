@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from progress import views
 
@@ -14,4 +14,6 @@ urlpatterns = [
         views.story_withdraw_consent,
         name="story-withdraw-consent",
     ),
+    path("", include("progress.link_urls")),
+    path("", include("progress.attachment_urls")),
 ]

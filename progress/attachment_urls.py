@@ -1,0 +1,3 @@
+"""Story attachments, served only through access-checked views."""
+
+urlpatterns: list = []
