@@ -35,7 +35,7 @@ from partners.models import (
 )
 from portal.models import AccessLog, User
 from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
-from progress.models import ChangeStory
+from progress.models import ChangeStory, SubmissionLink
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -353,3 +353,31 @@ def can_withdraw_consent(user: AnyUser, story: ChangeStory) -> bool:
     if viewer.is_partner_user:
         return story.partner_id == viewer.partner_id
     return can_review_story(viewer, story)
+
+
+# --- Submission links ---------------------------------------------------------------------------
+
+
+def visible_submission_links(user: AnyUser) -> QuerySet[SubmissionLink]:
+    """The links a viewer may manage: those of the partners whose stories it may see."""
+    links = SubmissionLink.objects.all()
+    viewer = _as_user(user)
+    if viewer is None:
+        return links.none()
+    if viewer.sees_confidential:
+        return links
+    if viewer.is_portal_staff:
+        return links.filter(partner__is_confidential=False)
+    if viewer.is_partner_user:
+        return links.filter(partner_id=_own_partner_id(viewer))
+    # Network members see stories only once verified; the links that bring them in are not theirs.
+    return links.none()
+
+
+def get_submission_link_for_user(
+    user: AnyUser, pk: object, *, request: HttpRequest | None = None
+) -> SubmissionLink:
+    link = _get(visible_submission_links(user).select_related("partner", "project"), pk)
+    if link.partner.is_confidential:
+        log_confidential_read(user, link, request=request)
+    return link

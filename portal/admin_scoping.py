@@ -22,6 +22,7 @@ _SELECTORS: dict[str, Callable[[Any], QuerySet[Any]]] = {
     "programs.plannedactivity": access.visible_planned_activities,
     "programs.activityplan": access.visible_activity_plans,
     "progress.changestory": access.visible_stories,
+    "progress.submissionlink": access.visible_submission_links,
 }
 
 

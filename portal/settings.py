@@ -179,6 +179,22 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 # Uploads live outside the static root and are served only through access-checked views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# No MEDIA_URL on purpose: no URL maps to MEDIA_ROOT, so a stored file is reachable only
+# through the access-checked attachment view.
+# Largest photo or PDF accepted on a story (progress/attachments.py); larger ones get a form error.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+if ATTACHMENT_MAX_BYTES < 1024:
+    raise ImproperlyConfigured("ATTACHMENT_MAX_BYTES must be a size in bytes, at least 1024.")
+# Uploads above this are spooled to a temporary file (deleted when the request ends) instead of
+# memory. Django's default, stated because attachments rely on it: a 10 MB photo never sits
+# whole in a worker's memory before it is checked. DATA_UPLOAD_MAX_MEMORY_SIZE does not count
+# files, so the total request size is bounded by the reverse proxy (client_max_body_size).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Five attachments per story; more files than this in one request is not a person using a form.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Stored attachments are readable by the application's own user and group only.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -248,6 +264,20 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "portal",
     }
+}
+
+# --- Submission links: public story submissions, rate-limited --------------------------------
+# Counted in the database (progress.LinkSubmissionAttempt), not in the cache: the limits must hold
+# across every web worker and keep holding when Redis is down.
+LINK_RATE_PER_ADDRESS_PER_HOUR = env.int("LINK_RATE_PER_ADDRESS_PER_HOUR", default=10)
+LINK_RATE_PER_LINK_PER_HOUR = env.int("LINK_RATE_PER_LINK_PER_HOUR", default=60)
+if LINK_RATE_PER_ADDRESS_PER_HOUR < 1 or LINK_RATE_PER_LINK_PER_HOUR < 1:
+    raise ImproperlyConfigured(
+        "LINK_RATE_PER_ADDRESS_PER_HOUR and LINK_RATE_PER_LINK_PER_HOUR must be at least 1."
+    )
+CELERY_BEAT_SCHEDULE["purge-link-attempts"] = {
+    "task": "progress.purge_link_attempts",
+    "schedule": 60 * 60,
 }
 
 # --- Logging: one line per event, never story text or personal data ---------------------------

@@ -1,9 +1,22 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from portal.admin_scoping import AccessScopedAdminMixin
-from progress.models import ChangeStory, ChangeType, Storyteller, TargetGroup
+from progress import links
+from progress.models import (
+    ChangeStory,
+    ChangeType,
+    StoryAttachment,
+    Storyteller,
+    SubmissionLink,
+    TargetGroup,
+)
 
 
 @admin.register(ChangeType)
@@ -27,6 +40,30 @@ class TargetGroupAdmin(admin.ModelAdmin):
 class StorytellerInline(admin.StackedInline):
     model = Storyteller
     extra = 0
+
+
+class StoryAttachmentInline(admin.TabularInline):
+    """What is attached, read-only: files come in only through the story form's checks.
+
+    An upload here would skip the content check and the removal of location data; a deletion
+    here would drop the row and leave the file behind (withdrawing consent erases both).
+    """
+
+    model = StoryAttachment
+    extra = 0
+    can_delete = False
+    fields = ("kind", "original_name", "content_type", "size", "uploaded_at", "open_link")
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def open_link(self, obj: StoryAttachment) -> SafeString:
+        # Through the access-checked view; there is no media URL.
+        return format_html(
+            '<a href="{}">{}</a>', reverse("story-attachment", args=[obj.pk]), _("Open")
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(ChangeStory)
@@ -54,4 +91,43 @@ class ChangeStoryAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
     filter_horizontal = ("change_types", "target_groups")
     list_select_related = ("partner",)
     readonly_fields = ("reference", "created_at", "updated_at", "submitted_at")
-    inlines = [StorytellerInline]
+    inlines = [StorytellerInline, StoryAttachmentInline]
+
+
+@admin.register(SubmissionLink)
+class SubmissionLinkAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("label", "partner", "state", "uses", "max_uses", "expires_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("label",)
+    list_select_related = ("partner",)
+    # Links are made on the links page, where their rules (days, cap, scope) apply; here they can
+    # be relabelled or revoked. Where a link points and what it counted stays as it was.
+    readonly_fields = (
+        "token",
+        "partner",
+        "project",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "max_uses",
+        "uses",
+    )
+    fields = (
+        "label",
+        "token",
+        "partner",
+        "project",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "max_uses",
+        "uses",
+        "revoked_at",
+    )
+
+    @admin.display(description=_("state"))
+    def state(self, obj: SubmissionLink) -> str:
+        return str(links.STATE_LABELS[links.link_state(obj)])
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

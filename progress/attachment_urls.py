@@ -1,3 +1,13 @@
 """Story attachments, served only through access-checked views."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from progress import attachment_views
+
+urlpatterns = [
+    path(
+        "stories/attachments/<int:pk>/",
+        attachment_views.attachment_download,
+        name="story-attachment",
+    ),
+]

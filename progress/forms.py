@@ -7,14 +7,84 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from portal import access
 from portal.models import User
+from progress.attachments import (
+    MAX_ATTACHMENTS_PER_STORY,
+    ProcessedAttachment,
+    max_bytes,
+    process_upload,
+)
 from progress.models import ChangeStory, ChangeType, TargetGroup
 
 # Required to submit, optional in a draft: a draft may be saved after writing only the story.
 REQUIRED_TO_SUBMIT = ("event_date", "who_changed", "significance", "contribution", "change_types")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked and cleaned by ``process_upload``.
+
+    Cleans to a list of ``ProcessedAttachment``: photos already rebuilt without metadata.
+    """
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args: Any, max_files: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_files = max_files
+
+    def clean(self, data: Any, initial: Any = None) -> list[ProcessedAttachment]:
+        uploads = [
+            upload for upload in (data if isinstance(data, list | tuple) else [data]) if upload
+        ]
+        if len(uploads) > self.max_files:
+            # Counted before any file is decoded: re-encoding photos is the expensive part.
+            raise ValidationError(
+                _("Choose at most %(limit)d files."),
+                code="too_many",
+                params={"limit": self.max_files},
+            )
+        processed: list[ProcessedAttachment] = []
+        errors: list[ValidationError] = []
+        for upload in uploads:
+            try:
+                cleaned = super().clean(upload, initial)
+                if isinstance(cleaned, UploadedFile):
+                    processed.append(process_upload(cleaned))
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            # Every refused file is named, not only the first: the person chooses them again.
+            raise ValidationError(errors)
+        return processed
+
+
+# The widgets of the storyteller's assessment, shared by the staff/partner form and the public
+# form of submission links.
+STORY_WIDGETS = {
+    "narrative": forms.Textarea(attrs={"rows": 8}),
+    "event_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    "who_changed": forms.RadioSelect,
+    "direction": forms.RadioSelect,
+    "contribution": forms.RadioSelect,
+    "significance_reason": forms.Textarea(attrs={"rows": 3}),
+    "contribution_text": forms.Textarea(attrs={"rows": 3}),
+}
+
+
+def drop_blank_radio_choices(form: forms.BaseForm) -> None:
+    """Blank radio choices read as an answer ("---------"); a radio group needs none."""
+    cast(forms.ChoiceField, form.fields["who_changed"]).choices = ChangeStory.WhoChanged.choices
+    cast(forms.ChoiceField, form.fields["contribution"]).choices = ChangeStory.Contribution.choices
 
 
 class StoryForm(forms.ModelForm):
@@ -43,12 +113,20 @@ class StoryForm(forms.ModelForm):
         label=_("Storyteller's name (optional)"),
         max_length=200,
         required=False,
-        help_text=_("Kept apart from the story and never shown with it."),
+        help_text=_("Kept apart from the story and shown only to those who review it."),
     )
     storyteller_contact = forms.CharField(
         label=_("How to reach the storyteller (optional)"), max_length=200, required=False
     )
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    attachments = MultipleFileField(
+        label=_("Photos and PDF documents"),
+        required=False,
+        max_files=MAX_ATTACHMENTS_PER_STORY,
+        # A hint for the file picker (and for phones to offer the camera), not a check: the
+        # content is checked on the server.
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
 
     class Meta:
         model = ChangeStory
@@ -75,15 +153,7 @@ class StoryForm(forms.ModelForm):
             "consent_quote_internal",
             "consent_publish",
         ]
-        widgets = {
-            "narrative": forms.Textarea(attrs={"rows": 8}),
-            "event_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "who_changed": forms.RadioSelect,
-            "direction": forms.RadioSelect,
-            "contribution": forms.RadioSelect,
-            "significance_reason": forms.Textarea(attrs={"rows": 3}),
-            "contribution_text": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = STORY_WIDGETS
         labels = {
             "title": _("A short title"),
             "narrative": _("What happened? Tell one concrete event: who, where, what changed."),
@@ -124,15 +194,36 @@ class StoryForm(forms.ModelForm):
             self.initial["storyteller_contact"] = getattr(
                 getattr(self.instance, "storyteller", None), "contact", ""
             )
-        # Blank radio choices read as an answer ("---------"); a radio group needs none.
-        cast(forms.ChoiceField, self.fields["who_changed"]).choices = ChangeStory.WhoChanged.choices
-        cast(
-            forms.ChoiceField, self.fields["contribution"]
-        ).choices = ChangeStory.Contribution.choices
+        self.fields["attachments"].help_text = _(
+            "Up to %(count)d photos (JPEG or PNG) or PDF documents, each at most %(size)s. "
+            "Location and camera details are removed from photos."
+        ) % {
+            "count": MAX_ATTACHMENTS_PER_STORY,
+            "size": filesizeformat(max_bytes()),
+        }
+        drop_blank_radio_choices(self)
 
     @property
     def submitting(self) -> bool:
         return "submit" in self.data
+
+    def clean_attachments(self) -> list[ProcessedAttachment]:
+        new: list[ProcessedAttachment] = self.cleaned_data["attachments"]
+        existing = self.instance.attachments.count() if self.instance.pk else 0
+        if new and existing + len(new) > MAX_ATTACHMENTS_PER_STORY:
+            raise ValidationError(
+                _(
+                    "A story can have at most %(limit)d photos and documents; "
+                    "it has %(existing)d and you chose %(chosen)d."
+                ),
+                code="too_many",
+                params={
+                    "limit": MAX_ATTACHMENTS_PER_STORY,
+                    "existing": existing,
+                    "chosen": len(new),
+                },
+            )
+        return new
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

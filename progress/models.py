@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -297,7 +298,8 @@ class StoryEvent(models.Model):
         _("to"), max_length=12, choices=ChangeStory.Status.choices, blank=True
     )
     comment = models.TextField(_("comment"), blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    # A default rather than auto_now_add, so that imported and demo histories keep their times.
+    at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
         verbose_name = _("story event")
@@ -400,3 +402,34 @@ class SubmissionLink(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class LinkSubmissionAttempt(models.Model):
+    """One public submission through a link, kept about a day so the rate limits can count it.
+
+    Counted in the database rather than the cache: the limits must hold across all web workers
+    and keep working when Redis is down. The client address is stored only as a keyed hash: an
+    IP address is personal data, and the limit needs to recognise an address, never to know it.
+    """
+
+    link = models.ForeignKey(
+        SubmissionLink,
+        verbose_name=_("submission link"),
+        on_delete=models.CASCADE,
+        related_name="attempts",
+        # The (link, at) index below serves every lookup by link.
+        db_index=False,
+    )
+    address_hash = models.CharField(_("address (keyed hash)"), max_length=64)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("submission attempt")
+        verbose_name_plural = _("submission attempts")
+        indexes = [
+            models.Index(fields=["link", "at"], name="linkattempt_link_at_idx"),
+            models.Index(fields=["address_hash", "at"], name="linkattempt_address_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link_id} {self.at:%Y-%m-%d %H:%M}"

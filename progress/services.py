@@ -9,13 +9,22 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import access
 from portal.models import User
-from progress.models import ChangeStory, ChangeType, StoryEvent, Storyteller, TargetGroup
+from progress.attachments import MAX_ATTACHMENTS_PER_STORY, ProcessedAttachment
+from progress.models import (
+    ChangeStory,
+    ChangeType,
+    StoryAttachment,
+    StoryEvent,
+    Storyteller,
+    TargetGroup,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +82,47 @@ def _set_storyteller(story: ChangeStory, name: str, contact: str) -> None:
         Storyteller.objects.filter(story=story).delete()
 
 
+def _attach(story: ChangeStory, attachments: list[ProcessedAttachment]) -> None:
+    """Store checked files on the story, each under a random name (``attachment_path``).
+
+    Files are written inside the story's transaction rather than after it commits: a committed
+    row whose file was never written (a worker killed, a full disk) would be a broken story,
+    while a written file with no row is unreachable, since files are served only by row. If
+    anything fails here, the files written so far are deleted before the transaction rolls
+    back. What remains possible is a rollback after this returns (the commit itself failing, or
+    an enclosing transaction rolling back): those files are orphans that no URL leads to, and
+    a sweep that compares storage with the table can clear them.
+    """
+    if not attachments:
+        return
+    existing = story.attachments.count()
+    if existing + len(attachments) > MAX_ATTACHMENTS_PER_STORY:
+        raise ValidationError(
+            {
+                "attachments": _("A story can have at most %(limit)d photos and documents.")
+                % {"limit": MAX_ATTACHMENTS_PER_STORY}
+            }
+        )
+    written: list[StoryAttachment] = []
+    try:
+        for item in attachments:
+            attachment = StoryAttachment(
+                story=story,
+                kind=item.kind,
+                content_type=item.content_type,
+                size=len(item.content),
+                original_name=item.original_name,
+            )
+            # The name given here is ignored: ``attachment_path`` draws a random one.
+            attachment.file.save("upload", ContentFile(item.content), save=False)
+            written.append(attachment)
+            attachment.save()
+    except BaseException:
+        for attachment in written:
+            attachment.file.delete(save=False)
+        raise
+
+
 @transaction.atomic
 def story_save(
     *,
@@ -84,13 +134,17 @@ def story_save(
     storyteller_contact: str = "",
     submit: bool,
     form_token: uuid.UUID | None = None,
+    attachments: Iterable[ProcessedAttachment] = (),
 ) -> ChangeStory:
     """Create or update a story from a form, as a draft or submitted for review.
 
     ``form_token`` makes creation idempotent: a second submit of the same form returns the
-    story the first one created.
+    story the first one created (with the attachments that one stored). ``attachments`` are
+    files already checked by ``progress.attachments.process_upload``; they are added to the
+    story's own.
     """
     change_types, target_groups = list(change_types), list(target_groups)
+    attachments = list(attachments)
     creating = story.pk is None
     if creating and form_token is not None:
         existing = ChangeStory.objects.filter(form_token=form_token).first()
@@ -127,7 +181,14 @@ def story_save(
         _record(story, actor=actor, action=action, from_status=from_status or Status.DRAFT)
     elif not creating:
         _record(story, actor=actor, action=Action.EDITED, from_status=from_status)
-    logger.info("story.saved story_id=%s status=%s", story.pk, story.status)
+    # Last, so that nothing that can fail after the files are written is left in this function.
+    _attach(story, attachments)
+    logger.info(
+        "story.saved story_id=%s status=%s attachments_added=%d",
+        story.pk,
+        story.status,
+        len(attachments),
+    )
     return story
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import access
+from portal.forms import add_validation_error
 from portal.pagination import paginate
 from progress import services
 from progress.filters import StoryFilter
@@ -17,14 +18,6 @@ from progress.forms import CommentForm, ReviewForm, StoryForm
 from progress.models import ChangeStory, ChangeType
 
 STORY_PAGE_SIZE = 25
-
-
-def _apply_form_errors(form: StoryForm | ReviewForm | CommentForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_GET
@@ -51,7 +44,7 @@ def story_create(request: HttpRequest) -> HttpResponse:
     if not (user.is_portal_staff or user.is_partner_user):  # type: ignore[union-attr]
         raise Http404
     story = ChangeStory(**_initial_for(user))
-    form = StoryForm(request.POST or None, instance=story, user=user)  # type: ignore[arg-type]
+    form = StoryForm(request.POST or None, request.FILES or None, instance=story, user=user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         return _save(request, form)
     return render(request, "progress/story_form.html", {"form": form, "story": None})
@@ -68,7 +61,7 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
     story = access.get_story_for_user(user, pk, request=request)
     if not access.can_edit_story(user, story):
         raise Http404
-    form = StoryForm(request.POST or None, instance=story, user=user)  # type: ignore[arg-type]
+    form = StoryForm(request.POST or None, request.FILES or None, instance=story, user=user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         return _save(request, form)
     return render(request, "progress/story_form.html", {"form": form, "story": story})
@@ -85,11 +78,12 @@ def _save(request: HttpRequest, form: StoryForm) -> HttpResponse:
             storyteller_contact=form.cleaned_data["storyteller_contact"],
             submit=form.submitting,
             form_token=form.cleaned_data.get("form_token"),
+            attachments=form.cleaned_data["attachments"],
         )
     except PermissionDenied as error:
         raise Http404 from error
     except ValidationError as error:
-        _apply_form_errors(form, error)
+        add_validation_error(form, error)
         return render(
             request,
             "progress/story_form.html",

@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import django.utils.timezone
 import django_countries.fields
 import progress.models
 from django.conf import settings
@@ -166,7 +167,7 @@ class Migration(migrations.Migration):
                 ('from_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned with a question'), ('verified', 'Verified'), ('selected', 'Most significant'), ('archived', 'Archived')], max_length=12, verbose_name='from')),
                 ('to_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned with a question'), ('verified', 'Verified'), ('selected', 'Most significant'), ('archived', 'Archived')], max_length=12, verbose_name='to')),
                 ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='time')),
+                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
                 ('story', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='progress.changestory', verbose_name='story')),
             ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,6 +47,19 @@ def page(browser: object) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def default_taxonomy(transactional_db: None) -> None:
+    """The change types and target groups a migration seeds.
+
+    Transactional tests (needed so the live server sees the data) end with a flush that removes
+    them, so each browser test puts them back with the migration's own function.
+    """
+    from django.apps import apps
+
+    migration = importlib.import_module("progress.migrations.0002_default_taxonomy")
+    migration.create_defaults(apps, None)
 
 
 def screenshot(page: object, name: str) -> Path:

@@ -9,7 +9,7 @@ from conftest import World
 from tests.e2e.conftest import screenshot
 from tests.factories import PASSWORD, current_code
 
-pytestmark = pytest.mark.usefixtures("transactional_db")
+pytestmark = pytest.mark.usefixtures("transactional_db", "default_taxonomy")
 
 
 def _log_in(page: Page, base_url: str, username: str) -> None:

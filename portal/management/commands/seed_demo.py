@@ -62,6 +62,7 @@ from programs.models import (
     Project,
 )
 from progress.models import ChangeStory, ChangeType, Storyteller, TargetGroup
+from progress.models import StoryEvent as HistoryEvent
 
 # --- Constants ----------------------------------------------------------------------------------
 
@@ -2298,7 +2299,77 @@ def chunks(total: int, size: int) -> Iterable[range]:
         yield range(start, min(total, start + size))
 
 
-def insert_stories(planned: list[PlannedStory]) -> None:
+# The review questions and selection reasons that the demo history carries, in English: they
+# are written by staff of the Swedish organisation.
+REVIEW_QUESTIONS = (
+    "Could you say how many people took part, and whether women were among those who spoke?",
+    "When exactly did this happen, and what has changed since then?",
+    "Can the storyteller say more about what the support contributed?",
+)
+SELECTION_REASONS = (
+    "Shows people acting together and winning something concrete; the board should hear it.",
+    "The clearest example this year of women taking part in decisions that concern them.",
+    "A change the partner achieved largely on its own: a sign of a stronger organisation.",
+)
+# The steps behind each status, after "created": (action, status before, status after).
+HISTORY_STEPS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    Status.DRAFT: (),
+    Status.SUBMITTED: (("submitted", Status.DRAFT, Status.SUBMITTED),),
+    Status.RETURNED: (
+        ("submitted", Status.DRAFT, Status.SUBMITTED),
+        ("returned", Status.SUBMITTED, Status.RETURNED),
+    ),
+    Status.VERIFIED: (
+        ("submitted", Status.DRAFT, Status.SUBMITTED),
+        ("verified", Status.SUBMITTED, Status.VERIFIED),
+    ),
+    Status.SELECTED: (
+        ("submitted", Status.DRAFT, Status.SUBMITTED),
+        ("verified", Status.SUBMITTED, Status.VERIFIED),
+        ("selected", Status.VERIFIED, Status.SELECTED),
+    ),
+    Status.ARCHIVED: (
+        ("submitted", Status.DRAFT, Status.SUBMITTED),
+        ("archived", Status.SUBMITTED, Status.ARCHIVED),
+    ),
+}
+
+
+def history_for(story: ChangeStory, story_id: int, reviewer_id: int) -> list[HistoryEvent]:
+    """A plausible review trail for a demo story: who did what, a few days apart."""
+    start = story.submitted_at or datetime.combine(ANCHOR, clock(9), tzinfo=ZoneInfo("UTC"))
+    rng = random.Random(story.reference)
+    events = [
+        HistoryEvent(
+            story_id=story_id,
+            actor_id=story.submitted_by_id,
+            action="created",
+            to_status=Status.DRAFT if story.status == Status.DRAFT else Status.SUBMITTED,
+            at=start,
+        )
+    ]
+    for step, (action, before, after) in enumerate(HISTORY_STEPS[str(story.status)]):
+        by_reviewer = action not in ("submitted",)
+        comment = ""
+        if action == "returned":
+            comment = rng.choice(REVIEW_QUESTIONS)
+        elif action == "selected":
+            comment = rng.choice(SELECTION_REASONS)
+        events.append(
+            HistoryEvent(
+                story_id=story_id,
+                actor_id=reviewer_id if by_reviewer else story.submitted_by_id,
+                action=action,
+                from_status=before,
+                to_status=after,
+                comment=comment,
+                at=start + timedelta(days=3 * step, minutes=5),
+            )
+        )
+    return events
+
+
+def insert_stories(planned: list[PlannedStory], reviewer_id: int) -> None:
     """One batch: stories, then their many-to-many rows and storytellers, by reference."""
     ChangeStory.objects.bulk_create([p.story for p in planned], batch_size=BATCH_SIZE)
     # Ids are read back by reference rather than trusted from bulk_create, which only fills
@@ -2327,6 +2398,14 @@ def insert_stories(planned: list[PlannedStory]) -> None:
     change_types.objects.bulk_create(change_type_rows, batch_size=BATCH_SIZE)
     target_groups.objects.bulk_create(target_group_rows, batch_size=BATCH_SIZE)
     Storyteller.objects.bulk_create(storytellers, batch_size=BATCH_SIZE)
+    HistoryEvent.objects.bulk_create(
+        [
+            event
+            for p in planned
+            for event in history_for(p.story, ids[p.story.reference], reviewer_id)
+        ],
+        batch_size=BATCH_SIZE,
+    )
     # ``created_at`` is auto_now_add, which bulk_create overwrites with the current time; a
     # submitted story was created when it was submitted, so lists sort like real data.
     ChangeStory.objects.filter(pk__in=ids.values(), submitted_at__isnull=False).update(
@@ -2352,7 +2431,7 @@ def seed_stories(
         ]
         if planned:
             with transaction.atomic():
-                insert_stories(planned)
+                insert_stories(planned, reviewer_id=world.users["staff"].pk)
             created += len(planned)
         # With DEBUG on (the normal case here) Django keeps the last 9000 statements, each
         # batch insert being megabytes of SQL: without this a million stories need gigabytes.

@@ -1,0 +1,574 @@
+"""Story attachments: checked by content, photos stripped of location, served by access rule."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import FileResponse
+from django.test import Client
+from django.urls import reverse
+from PIL import Image, PngImagePlugin
+from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from pytest_django import DjangoAssertNumQueries
+from pytest_django.fixtures import Settings
+
+from conftest import World
+from portal.models import AccessLog
+from progress import attachments, services
+from progress.models import ChangeStory, StoryAttachment
+from tests import factories
+from tests.progress.test_stories import _story_form
+
+if TYPE_CHECKING:
+    # What the test client returns: a response with the template context attached.
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
+TITLE = "The water committee listens"
+GPS_IFD = 0x8825
+EXIF_ORIENTATION = 0x0112
+EXIF_MAKE = 0x010F
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return tmp_path / "media"
+
+
+# --- Files to upload ----------------------------------------------------------------------------
+
+
+def _jpeg_with_gps(*, orientation: int = 1) -> bytes:
+    """A phone photo as phones write them: camera make, GPS position, rotation flag."""
+    image = Image.new("RGB", (64, 48), (200, 40, 40))
+    exif = Image.Exif()
+    exif[EXIF_MAKE] = "Phonemaker"
+    exif[EXIF_ORIENTATION] = orientation
+    exif[GPS_IFD] = {
+        1: "N",
+        2: (59.0, 19.0, 48.0),
+        3: "E",
+        4: (18.0, 4.0, 7.0),
+    }
+    output = io.BytesIO()
+    image.save(output, "JPEG", exif=exif)
+    data = output.getvalue()
+    # The upload really carries what must be removed.
+    assert Image.open(io.BytesIO(data)).getexif().get_ifd(GPS_IFD)[1] == "N"
+    return data
+
+
+def _png_with_text() -> bytes:
+    image = Image.new("RGBA", (40, 30), (10, 120, 200, 128))
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "Taken at the union office, Calle 5")
+    output = io.BytesIO()
+    image.save(output, "PNG", pnginfo=info)
+    return output.getvalue()
+
+
+def _pdf(
+    *, open_action: dict[str, Any] | None = None, embedded_file: bool = False, password: str = ""
+) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if open_action:
+        action = DictionaryObject(
+            {
+                NameObject(key): NameObject(value)
+                if value.startswith("/")
+                else TextStringObject(value)
+                for key, value in open_action.items()
+            }
+        )
+        # Uncompressed, as pypdf writes them: the escaped-name case below edits the bytes.
+        writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    if embedded_file:
+        writer.add_attachment("payload.exe", b"MZ\x90\x00")
+    if password:
+        writer.encrypt(password, algorithm="RC4-128")
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+JAVASCRIPT_ACTION = {"/S": "/JavaScript", "/JS": "app.alert('hello');"}
+LAUNCH_ACTION = {"/S": "/Launch", "/F": "cmd.exe"}
+
+
+def _pdf_with_escaped_javascript_name() -> bytes:
+    # "/J#61vaScript" is "/JavaScript" to every PDF reader; a byte scan would miss it.
+    content = _pdf(open_action=JAVASCRIPT_ACTION)
+    assert b"/JavaScript" in content
+    return content.replace(b"/JavaScript", b"/J#61vaScript").replace(b"/JS ", b"/J#53 ")
+
+
+EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
+SVG_WITH_SCRIPT = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    b"<script>fetch('/stories/').then(r => r.text()).then(alert)</script></svg>"
+)
+
+
+def _upload(name: str, content: bytes, content_type: str = "image/jpeg") -> SimpleUploadedFile:
+    # The browser's content type is whatever the sender says; it is never relied on.
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def _post_story(client: Client, world: World, *files: SimpleUploadedFile) -> TestResponse:
+    return client.post(reverse("story-create"), _story_form(world, attachments=list(files)))
+
+
+def _download(client: Client, attachment: StoryAttachment) -> FileResponse:
+    return client.get(reverse("story-attachment", args=[attachment.pk]))  # type: ignore[return-value]
+
+
+def _body(response: FileResponse) -> bytes:
+    try:
+        return b"".join(response.streaming_content)  # type: ignore[arg-type]
+    finally:
+        response.close()
+
+
+def _status(client: Client, attachment: StoryAttachment) -> int:
+    response = _download(client, attachment)
+    response.close()  # a FileResponse holds the file open until closed, as a server would
+    return response.status_code
+
+
+def _attachment_on(
+    story: ChangeStory, content: bytes | None = None, name: str = "meeting.jpg"
+) -> StoryAttachment:
+    processed = attachments.process_upload(_upload(name, content or _jpeg_with_gps()))
+    attachment = StoryAttachment(
+        story=story,
+        kind=processed.kind,
+        content_type=processed.content_type,
+        size=len(processed.content),
+        original_name=processed.original_name,
+    )
+    attachment.file.save("upload", ContentFile(processed.content), save=False)
+    attachment.save()
+    return attachment
+
+
+def _stored_files(media_root: Path) -> list[Path]:
+    return [path for path in media_root.rglob("*") if path.is_file()]
+
+
+def _form_errors(response: TestResponse) -> list[str]:
+    return list(response.context["form"].errors.get("attachments", []))
+
+
+# --- Photos -------------------------------------------------------------------------------------
+
+
+def test_it_gives_back_a_photo_without_location_or_any_metadata(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as("partner")
+    response = _post_story(client, world, _upload("meeting.jpg", _jpeg_with_gps()))
+    story = ChangeStory.objects.get(title=TITLE)
+    assert response["Location"] == reverse("story-detail", args=[story.pk])
+    attachment = story.attachments.get()
+    assert (attachment.kind, attachment.content_type) == ("photo", "image/jpeg")
+
+    download = _download(client, attachment)
+    assert download.status_code == 200
+    assert download["Content-Type"] == "image/jpeg"
+    body = _body(download)
+    photo = Image.open(io.BytesIO(body))
+    assert photo.format == "JPEG"
+    assert dict(photo.getexif()) == {}
+    assert photo.getexif().get_ifd(GPS_IFD) == {}
+    assert not {"exif", "icc_profile", "xmp", "comment"} & set(photo.info)
+    assert b"Exif" not in body
+    assert b"Phonemaker" not in body
+    assert b"GPS" not in body
+    assert attachment.size == len(body)
+
+
+def test_it_turns_sideways_photos_upright_before_dropping_the_rotation_flag(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    # Orientation 6: the camera held upright, the sensor's pixels stored turned 90°.
+    _post_story(client_as("partner"), world, _upload("upright.jpg", _jpeg_with_gps(orientation=6)))
+    attachment = StoryAttachment.objects.get(story__title=TITLE)
+    body = _body(_download(client_as("partner"), attachment))
+    assert Image.open(io.BytesIO(body)).size == (48, 64)
+
+
+def test_it_shrinks_large_photos(world: World, client_as: Callable[[str], Client]) -> None:
+    output = io.BytesIO()
+    Image.new("RGB", (4000, 1000), (0, 90, 0)).save(output, "JPEG")
+    processed = attachments.process_upload(_upload("wide.jpg", output.getvalue()))
+    assert Image.open(io.BytesIO(processed.content)).size == (attachments.MAX_PHOTO_SIDE, 640)
+
+
+def test_it_keeps_png_transparency_and_drops_its_text(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    processed = attachments.process_upload(_upload("logo.jpg", _png_with_text(), "image/jpeg"))
+    # Judged by content, so the ".jpg" name does not make it a JPEG.
+    assert processed.content_type == "image/png"
+    image = Image.open(io.BytesIO(processed.content))
+    assert image.mode == "RGBA"
+    assert "Comment" not in image.info
+    assert b"union office" not in processed.content
+
+
+def test_it_refuses_pictures_with_too_many_pixels(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(attachments, "MAX_PHOTO_PIXELS", 1000)
+    with pytest.raises(attachments.ValidationError) as refused:
+        attachments.process_upload(_upload("huge.jpg", _jpeg_with_gps()))
+    assert refused.value.code == "too_many_pixels"
+
+
+def test_it_refuses_a_damaged_photo() -> None:
+    truncated = _jpeg_with_gps()[:300]
+    with pytest.raises(attachments.ValidationError) as refused:
+        attachments.process_upload(_upload("broken.jpg", truncated))
+    assert refused.value.code == "damaged"
+
+
+# --- What is refused ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        ("photo.jpg", EXECUTABLE, "image/jpeg"),
+        ("drawing.svg", SVG_WITH_SCRIPT, "image/svg+xml"),
+        ("drawing.png", SVG_WITH_SCRIPT, "image/png"),
+        ("page.pdf", b"<html><script>alert(1)</script></html>", "application/pdf"),
+    ],
+    ids=["renamed-executable", "svg-with-script", "svg-renamed-png", "html-renamed-pdf"],
+)
+def test_it_refuses_files_that_are_not_photos_or_pdfs_with_a_form_error(
+    world: World,
+    client_as: Callable[[str], Client],
+    media_root: Path,
+    name: str,
+    content: bytes,
+    content_type: str,
+) -> None:
+    response = _post_story(client_as("partner"), world, _upload(name, content, content_type))
+    assert response.status_code == 200
+    [error] = _form_errors(response)
+    assert f"“{name}” is neither a photo (JPEG or PNG) nor a PDF document" in error
+    assert error in response.content.decode()
+    assert not ChangeStory.objects.filter(title=TITLE).exists()
+    assert _stored_files(media_root) == []
+
+
+def test_it_refuses_a_file_over_the_limit_with_a_form_error(
+    world: World,
+    client_as: Callable[[str], Client],
+    settings: Settings,
+    media_root: Path,
+) -> None:
+    settings.ATTACHMENT_MAX_BYTES = 2048
+    large = _pdf() + b"%" + b"x" * 3000
+    response = _post_story(client_as("partner"), world, _upload("big.pdf", large))
+    [error] = _form_errors(response)
+    assert error.startswith("“big.pdf” is ")
+    assert "a file can be at most 2.0\xa0KB" in error
+    assert not ChangeStory.objects.filter(title=TITLE).exists()
+    assert _stored_files(media_root) == []
+
+
+def test_it_names_every_refused_file_and_keeps_none(
+    world: World, client_as: Callable[[str], Client], media_root: Path
+) -> None:
+    response = _post_story(
+        client_as("partner"),
+        world,
+        _upload("good.jpg", _jpeg_with_gps()),
+        _upload("photo.jpg", EXECUTABLE),
+        _upload("drawing.svg", SVG_WITH_SCRIPT),
+    )
+    errors = _form_errors(response)
+    assert len(errors) == 2
+    assert "“photo.jpg”" in errors[0] and "“drawing.svg”" in errors[1]
+    assert _stored_files(media_root) == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        _pdf(open_action=JAVASCRIPT_ACTION),
+        _pdf_with_escaped_javascript_name(),
+        _pdf(open_action=LAUNCH_ACTION),
+        _pdf(embedded_file=True),
+    ],
+    ids=["javascript", "escaped-javascript-name", "launch-action", "embedded-file"],
+)
+def test_it_refuses_pdfs_that_can_act(content: bytes) -> None:
+    with pytest.raises(attachments.ValidationError) as refused:
+        attachments.process_upload(_upload("report.pdf", content, "application/pdf"))
+    assert refused.value.code == "active_content"
+
+
+def test_it_refuses_a_password_protected_pdf() -> None:
+    with pytest.raises(attachments.ValidationError) as refused:
+        attachments.process_upload(_upload("locked.pdf", _pdf(password="s3cret")))
+    assert refused.value.code == "encrypted"
+
+
+def test_it_caps_the_number_of_attachments_per_story(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    draft = factories.StoryFactory.create(partner=world.alpha, status=ChangeStory.Status.DRAFT)
+    for _ in range(attachments.MAX_ATTACHMENTS_PER_STORY - 1):
+        _attachment_on(draft)
+    data = _story_form(
+        world,
+        submit=None,
+        save="draft",
+        attachments=[_upload("one.jpg", _jpeg_with_gps()), _upload("two.jpg", _jpeg_with_gps())],
+    )
+    data.pop("form_token")
+    response = client_as("partner").post(reverse("story-edit", args=[draft.pk]), data)
+    [error] = _form_errors(response)
+    assert "at most 5 photos and documents; it has 4 and you chose 2" in error
+    assert draft.attachments.count() == attachments.MAX_ATTACHMENTS_PER_STORY - 1
+
+
+# --- What is accepted and how it is served --------------------------------------------------------
+
+
+def test_it_accepts_a_pdf_and_serves_it_as_a_download(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    content = _pdf()
+    client = client_as("partner")
+    _post_story(client, world, _upload("Annual report.pdf", content, "application/octet-stream"))
+    attachment = StoryAttachment.objects.get(story__title=TITLE)
+    assert (attachment.kind, attachment.content_type) == ("document", "application/pdf")
+
+    download = _download(client, attachment)
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == 'attachment; filename="Annual report.pdf"'
+    assert _body(download) == content
+
+
+def test_it_sends_headers_that_keep_the_browser_from_running_uploads(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    attachment = _attachment_on(world.alpha_story, name="meeting.png")
+    response = _download(client_as("partner"), attachment)
+    response.close()
+    assert response["Content-Disposition"] == 'inline; filename="meeting.jpg"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Security-Policy"].startswith("default-src 'none'")
+    assert "sandbox" in response["Content-Security-Policy"]
+
+
+def test_it_stores_files_under_random_names(
+    world: World, client_as: Callable[[str], Client], media_root: Path
+) -> None:
+    _post_story(
+        client_as("partner"), world, _upload("../../María at the march.jpg", _jpeg_with_gps())
+    )
+    attachment = StoryAttachment.objects.get(story__title=TITLE)
+    stored_name = str(attachment.file.name)
+    assert re.fullmatch(r"attachments/[0-9a-f]{32}\.jpg", stored_name)
+    assert attachment.original_name == "María at the march.jpg"
+    [stored] = _stored_files(media_root)
+    assert stored == media_root / stored_name
+    assert "María" not in str(stored)
+
+
+def test_it_adds_attachments_when_a_draft_is_edited(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    draft = factories.StoryFactory.create(partner=world.alpha, status=ChangeStory.Status.DRAFT)
+    _attachment_on(draft)
+    data = _story_form(
+        world, submit=None, save="draft", attachments=[_upload("chart.png", _png_with_text())]
+    )
+    data.pop("form_token")
+    response = client_as("partner").post(reverse("story-edit", args=[draft.pk]), data)
+    assert response.status_code == 302
+    assert list(draft.attachments.values_list("content_type", flat=True)) == [
+        "image/jpeg",
+        "image/png",
+    ]
+
+
+def test_it_stores_the_files_of_a_double_submit_once(
+    world: World, client_as: Callable[[str], Client], media_root: Path
+) -> None:
+    client = client_as("partner")
+    data = _story_form(world)
+    for _ in range(2):
+        data["attachments"] = [_upload("meeting.jpg", _jpeg_with_gps())]
+        client.post(reverse("story-create"), data)
+    assert StoryAttachment.objects.filter(story__title=TITLE).count() == 1
+    assert len(_stored_files(media_root)) == 1
+
+
+def test_it_deletes_written_files_when_the_save_fails(
+    world: World, media_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    photo = attachments.process_upload(_upload("one.jpg", _jpeg_with_gps()))
+    original_save = StoryAttachment.save
+    saved: list[int] = []
+
+    def save_then_fail(self: StoryAttachment, *args: Any, **kwargs: Any) -> None:
+        if saved:
+            raise RuntimeError("the database went away")
+        original_save(self, *args, **kwargs)
+        saved.append(self.pk)
+
+    monkeypatch.setattr(StoryAttachment, "save", save_then_fail)
+    story = ChangeStory(
+        title=TITLE,
+        narrative="A draft.",
+        partner=world.alpha,
+        country="GT",
+        submitter_role=ChangeStory.SubmitterRole.PARTNER,
+        collection_mode=ChangeStory.CollectionMode.SELF_ENTERED,
+    )
+    with pytest.raises(RuntimeError):
+        services.story_save(
+            actor=world.users["partner"],
+            story=story,
+            change_types=[],
+            target_groups=[],
+            submit=False,
+            attachments=[photo, photo],
+        )
+    assert _stored_files(media_root) == []
+
+
+def test_it_lists_attachments_on_the_story_page(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    photo = _attachment_on(world.alpha_story)
+    document = _attachment_on(world.alpha_story, content=_pdf(), name="minutes.pdf")
+    body = client_as("partner").get(reverse("story-detail", args=[world.alpha_story.pk]))
+    html = body.content.decode()
+    assert f'<img src="{reverse("story-attachment", args=[photo.pk])}"' in html
+    assert f'href="{reverse("story-attachment", args=[document.pk])}" download>minutes.pdf' in html
+
+
+def test_it_cleans_the_names_people_see() -> None:
+    clean = attachments.clean_original_name
+    assert clean("C:\\Users\\ana\\Desktop\\acta.pdf") == "acta.pdf"
+    assert clean("/home/ana/acta.pdf") == "acta.pdf"
+    # A right-to-left override would make "photo\u202egpj.exe" read as "photoexe.jpg".
+    assert clean("photo\u202egpj.exe") == "photogpj.exe"
+    assert clean("bad\x00name\r\n.jpg") == "badname.jpg"
+    assert clean("...hidden.jpg") == "hidden.jpg"
+    assert clean("می\u200cخواهم.jpg") == "می\u200cخواهم.jpg"  # the Persian ZWNJ stays
+    long_name = clean("a" * 300 + ".jpeg")
+    assert len(long_name) == attachments.MAX_NAME_LENGTH
+    assert long_name.endswith("a.jpeg")
+    assert clean(None) == ""
+
+
+# --- Who may download -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("story", "role", "status"),
+    [
+        ("alpha_story", "admin", 200),
+        ("alpha_story", "staff", 200),
+        ("alpha_story", "officer", 200),
+        ("alpha_story", "partner", 200),
+        ("alpha_story", "partner2", 404),
+        ("alpha_story", "secret", 404),
+        ("alpha_story", "member", 200),  # verified, consent to quote, in its network
+        ("hidden_story", "staff", 200),
+        ("hidden_story", "secret", 200),
+        ("hidden_story", "officer", 404),
+        ("hidden_story", "partner", 404),
+        ("hidden_story", "member", 404),
+    ],
+)
+def test_it_serves_attachments_only_to_who_may_see_the_story(
+    world: World, client_as: Callable[[str], Client], story: str, role: str, status: int
+) -> None:
+    attachment = _attachment_on(getattr(world, story))
+    assert _status(client_as(role), attachment) == status
+
+
+def test_it_hides_a_draft_s_attachments_from_network_members(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    draft = factories.StoryFactory.create(partner=world.alpha, status=ChangeStory.Status.DRAFT)
+    attachment = _attachment_on(draft)
+    assert _status(client_as("member"), attachment) == 404
+    assert _status(client_as("partner"), attachment) == 200
+
+
+def test_it_answers_unknown_attachments_as_it_answers_foreign_ones(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    attachment = _attachment_on(world.alpha_story)
+    foreign = _download(client_as("partner2"), attachment)
+    missing = client_as("partner2").get(reverse("story-attachment", args=[attachment.pk + 1000]))
+    assert foreign.status_code == missing.status_code == 404
+    assert b"Frente de Mujeres Alfa" not in foreign.content
+
+
+def test_it_sends_anonymous_visitors_to_log_in(world: World, client: Client) -> None:
+    attachment = _attachment_on(world.alpha_story)
+    response = _download(client, attachment)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_logs_a_cleared_read_of_a_confidential_attachment(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    attachment = _attachment_on(world.hidden_story)
+    assert _status(client_as("staff"), attachment) == 200
+    log = AccessLog.objects.get(user=world.users["staff"])
+    assert (log.object_type, log.object_id) == ("progress.changestory", str(world.hidden_story.pk))
+
+
+def test_it_has_no_media_url(world: World, client_as: Callable[[str], Client]) -> None:
+    attachment = _attachment_on(world.alpha_story)
+    for prefix in ("/media/", "/static/", "/"):
+        response = client_as("admin").get(prefix + str(attachment.file.name))
+        assert response.status_code == 404
+
+
+def test_it_downloads_in_a_constant_number_of_queries(
+    world: World,
+    client_as: Callable[[str], Client],
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    client = client_as("staff")
+    attachment = _attachment_on(world.alpha_story)
+    # Session, user, OTP device; the attachment; its story with its partner, through the rules.
+    with django_assert_num_queries(5):
+        _body(_download(client, attachment))
+    confidential = _attachment_on(world.hidden_story)
+    # The same, plus the access-log row for a confidential partner's story.
+    with django_assert_num_queries(6):
+        _body(_download(client, confidential))
+
+
+def test_it_shows_attachments_read_only_in_the_admin(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    attachment = _attachment_on(world.alpha_story)
+    url = reverse("admin:progress_changestory_change", args=[world.alpha_story.pk])
+    html = client_as("admin").get(url).content.decode()
+    assert f'href="{reverse("story-attachment", args=[attachment.pk])}"' in html
+    # No way in for a file that skipped the checks, and no storage name on show.
+    assert 'type="file"' not in html
+    assert str(attachment.file.name) not in html
