@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from partners.models import Partner
+from portal.widgets import LongSelect
 
 
 class PartnerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    country = django_filters.ChoiceFilter(label=_("Country"), choices=[])
+    country = django_filters.ChoiceFilter(label=_("Country"), choices=[], widget=LongSelect)
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=Partner.Kind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Partner.Status.choices)
 

@@ -1,13 +1,33 @@
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
 PAGE_SIZE = 25
+# Counting every row of a table of a million stories costs more than showing a page of them.
+# Lists count up to this many and then say "more than"; the filters narrow what is beyond.
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at ``COUNT_CAP``: its cost no longer grows with the table."""
+
+    def __init__(self, *args: Any, cap: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cap = COUNT_CAP if cap is None else cap
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.object_list[: self.cap + 1].count(), self.cap + 1)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
 
 
 def paginate(request: HttpRequest, queryset: Any, *, per_page: int = PAGE_SIZE) -> Page[Any]:
     """The requested page; a malformed or out-of-range number gives the nearest real page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, per_page).get_page(request.GET.get("page"))

@@ -10,6 +10,7 @@ from django_countries import countries
 
 from partners.models import Partner
 from portal import access
+from portal.widgets import LongSelect
 from programs.models import FocusArea, Program
 from progress.models import ChangeStory, ChangeType, TargetGroup
 
@@ -20,14 +21,16 @@ class StoryFilter(django_filters.FilterSet):
     change_type = django_filters.ModelChoiceFilter(
         label=_("Type of change"), queryset=ChangeType.objects.all(), method="through_change_type"
     )
-    country = django_filters.ChoiceFilter(label=_("Country"), choices=[])
+    country = django_filters.ChoiceFilter(label=_("Country"), choices=[], widget=LongSelect)
     program = django_filters.ModelChoiceFilter(
-        label=_("Programme"), queryset=Program.objects.none()
+        label=_("Programme"), queryset=Program.objects.none(), widget=LongSelect
     )
     focus_area = django_filters.ChoiceFilter(
         label=_("Focus area"), field_name="program__focus_area", choices=FocusArea.choices
     )
-    partner = django_filters.ModelChoiceFilter(label=_("Partner"), queryset=Partner.objects.none())
+    partner = django_filters.ModelChoiceFilter(
+        label=_("Partner"), queryset=Partner.objects.none(), widget=LongSelect
+    )
     target_group = django_filters.ModelChoiceFilter(
         label=_("Target group"), queryset=TargetGroup.objects.all(), method="through_target_group"
     )
@@ -46,9 +49,12 @@ class StoryFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Choice lists come from the viewer's scope: they must not name what it may not see.
-        partners = access.visible_partners(user).order_by("name")
+        # Only what the choice list shows: thousands of full partner rows cost real time.
+        partners = access.visible_partners(user).order_by("name").only("pk", "name")
         self.filters["partner"].queryset = partners
-        self.filters["program"].queryset = access.visible_programs(user).order_by("title")
+        self.filters["program"].queryset = (
+            access.visible_programs(user).order_by("title").only("pk", "title")
+        )
         codes = set(partners.order_by().values_list("country", flat=True).distinct())
         self.filters["country"].extra["choices"] = [
             (code, name) for code, name in countries if code in codes

@@ -270,3 +270,15 @@ def test_it_lists_stories_in_a_constant_number_of_queries(
         factories.StoryFactory.create(partner=world.beta).change_types.add(change_type)
     with django_assert_num_queries(11):
         client.get(url)
+
+
+def test_it_stops_counting_at_the_cap_and_says_so(
+    world: World, client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from portal import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    body = client_as("staff").get(reverse("story-list")).content.decode()
+    assert "More than 2 stories" in body
+    body = client_as("staff").get(reverse("story-list"), {"country": "CO"}).content.decode()
+    assert "1 story" in body
