@@ -21,7 +21,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return min(self.object_list[: self.cap + 1].count(), self.cap + 1)
+        # A sliced queryset counts at most cap + 1 rows: COUNT over a LIMIT subquery.
+        window: Any = self.object_list[: self.cap + 1]
+        return min(window.count(), self.cap + 1)
 
     @property
     def capped(self) -> bool:
