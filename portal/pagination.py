@@ -10,6 +10,9 @@ PAGE_SIZE = 25
 # Counting every row of a table of a million stories costs more than showing a page of them.
 # Lists count up to this many and then say "more than"; the filters narrow what is beyond.
 COUNT_CAP = 10_000
+# A full-text match is computed row by row when the planner walks the list's order, so
+# searches count a smaller window.
+SEARCH_COUNT_CAP = 1_000
 
 
 class CappedPaginator(Paginator):
@@ -30,6 +33,8 @@ class CappedPaginator(Paginator):
         return self.count > self.cap
 
 
-def paginate(request: HttpRequest, queryset: Any, *, per_page: int = PAGE_SIZE) -> Page[Any]:
+def paginate(
+    request: HttpRequest, queryset: Any, *, per_page: int = PAGE_SIZE, cap: int | None = None
+) -> Page[Any]:
     """The requested page; a malformed or out-of-range number gives the nearest real page."""
-    return CappedPaginator(queryset, per_page).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, per_page, cap=cap).get_page(request.GET.get("page"))

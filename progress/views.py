@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import access
+from portal import access, pagination
 from portal.forms import add_validation_error
 from portal.pagination import paginate
 from progress import services
@@ -33,7 +33,13 @@ def story_list(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-id")
     )
     filterset = StoryFilter(request.GET, queryset=stories, user=user)
-    page = paginate(request, filterset.qs, per_page=STORY_PAGE_SIZE)
+    searching = bool(request.GET.get("q", "").strip())
+    page = paginate(
+        request,
+        filterset.qs,
+        per_page=STORY_PAGE_SIZE,
+        cap=pagination.SEARCH_COUNT_CAP if searching else None,
+    )
     return render(request, "progress/story_list.html", {"filter": filterset, "page": page})
 
 
