@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from portal import access
+from programs import iati
 from programs.models import FocusArea
 
 
@@ -80,3 +81,34 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "story_count": access.visible_stories(user).filter(project=project).count(),
         },
     )
+
+
+@require_GET
+def iati_export(request: HttpRequest) -> HttpResponse:
+    """The IATI 2.03 activity file, for the organisation's own staff only.
+
+    Whatever the viewer may see, the file leaves out confidential partners, their projects and
+    their stories: ``programs.iati`` filters them out again.
+    """
+    user = request.user
+    if not getattr(user, "is_portal_staff", False):
+        raise Http404
+    tree = iati.build_activities(
+        programs=access.visible_programs(user).prefetch_related("funders"),
+        projects=access.visible_projects(user)
+        .filter(partner__is_confidential=False)
+        .select_related("partner"),
+        stories=access.visible_stories(user)
+        .filter(
+            partner__is_confidential=False,
+            status__in=iati.PUBLISHABLE_STORY_STATUSES,
+            consent_publish=True,
+        )
+        .select_related("partner")
+        .prefetch_related("change_types")
+        .order_by("pk"),
+    )
+    response = HttpResponse(iati.to_bytes(tree), content_type="application/xml")
+    response["Content-Disposition"] = 'attachment; filename="iati-activities.xml"'
+    response["Cache-Control"] = "no-store"
+    return response

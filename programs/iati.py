@@ -1,0 +1,557 @@
+"""The IATI 2.03 activity file: programmes (hierarchy 1) and their partners' projects (hierarchy 2).
+
+Confidential partners, their projects and their stories are never in the file, whoever asks
+for it: callers pass querysets from ``portal.access`` and :func:`build_activities` filters
+them again on its own. :func:`validate` checks a file against the IATI XSD, the codelists and
+the business rules of ``../shared/iati/README.md`` (the ones of IATI/IATI-Rulesets that apply).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone, translation
+from lxml import etree
+
+from partners.models import Partner
+from programs.models import Funder, Program, Project
+from progress.models import ChangeStory
+
+IATI_VERSION = "2.03"
+CURRENCY = "SEK"
+LANGUAGE = "en"
+REPORTING_ORG_NAME = "Swedish international-solidarity organisation"
+# OrganisationType: 22 "National NGO" is an NGO based in the donor country, which the Swedish
+# organisation is; 21 is for internationally structured NGOs, 24 for NGOs based in the
+# recipient countries, which is what the partners abroad are.
+REPORTING_ORG_TYPE = "22"
+PARTNER_ORG_TYPE = "24"
+OTHER_ORG_TYPE = "90"  # political parties are no NGOs
+FUNDER_ORG_TYPES: dict[str, str] = {Funder.Kind.SIDA: "10", Funder.Kind.NETWORK: "22"}
+# OrganisationRole
+ROLE_FUNDING, ROLE_ACCOUNTABLE, ROLE_EXTENDING, ROLE_IMPLEMENTING = "1", "2", "3", "4"
+# ActivityStatus
+PIPELINE, IMPLEMENTATION, CLOSED, CANCELLED = "1", "2", "4", "5"
+PROJECT_STATUS: dict[str, str] = {
+    Project.Status.PLANNED: PIPELINE,
+    Project.Status.ACTIVE: IMPLEMENTATION,
+    Project.Status.COMPLETED: CLOSED,
+    Project.Status.CANCELLED: CANCELLED,
+}
+# RelatedActivityType: 1 parent, 2 child.
+RELATED_PARENT, RELATED_CHILD = "1", "2"
+PUBLISHABLE_STORY_STATUSES = (ChangeStory.Status.VERIFIED, ChangeStory.Status.SELECTED)
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+# --- Building -------------------------------------------------------------------------------------
+
+
+def _sub(parent: etree._Element, tag: str, **attributes: str) -> etree._Element:
+    return etree.SubElement(parent, tag, {k.replace("_", "-"): v for k, v in attributes.items()})
+
+
+def _narrative(parent: etree._Element, text: str, lang: str = "") -> etree._Element:
+    element = _sub(parent, "narrative")
+    if lang and lang != LANGUAGE:
+        element.set(XML_LANG, lang)
+    element.text = text
+    return element
+
+
+def _text_element(parent: etree._Element, tag: str, text: str, **attributes: str) -> None:
+    _narrative(_sub(parent, tag, **attributes), text)
+
+
+def _shares(count: int) -> list[int]:
+    """``count`` whole percentages that sum to exactly 100."""
+    base, rest = divmod(100, count)
+    return [base + (1 if index < rest else 0) for index in range(count)]
+
+
+def _years(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """Consecutive periods of at most a year covering ``start`` to ``end``."""
+    periods = []
+    period_start = start
+    while period_start <= end:
+        try:
+            next_start = period_start.replace(year=period_start.year + 1)
+        except ValueError:  # 29 February
+            next_start = period_start.replace(year=period_start.year + 1, day=28)
+        period_end = min(end, next_start - datetime.timedelta(days=1))
+        periods.append((period_start, period_end))
+        period_start = period_end + datetime.timedelta(days=1)
+    return periods
+
+
+def _budget_split(
+    amount: Decimal, start: datetime.date, end: datetime.date
+) -> list[tuple[datetime.date, datetime.date, Decimal]]:
+    """The budget spread evenly over time, in periods of at most a year; the cents add up."""
+    periods = _years(start, end)
+    total_days = (end - start).days + 1
+    rows = []
+    allotted = Decimal(0)
+    for index, (period_start, period_end) in enumerate(periods):
+        if index == len(periods) - 1:
+            value = amount - allotted
+        else:
+            days = (period_end - period_start).days + 1
+            value = (amount * days / total_days).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        allotted += value
+        rows.append((period_start, period_end, value))
+    return rows
+
+
+def _identifier(program: Program, reporting_ref: str) -> str:
+    if program.iati_identifier and program.iati_identifier.startswith(f"{reporting_ref}-"):
+        return program.iati_identifier
+    return f"{reporting_ref}-PRG-{program.pk}"
+
+
+def _partner_type(partner: Partner) -> str:
+    if partner.kind == Partner.Kind.POLITICAL_PARTY:
+        return OTHER_ORG_TYPE
+    return PARTNER_ORG_TYPE
+
+
+class _Builder:
+    def __init__(self, reporting_ref: str, today: datetime.date) -> None:
+        self.ref = reporting_ref
+        self.today = today
+
+    def reporting_org(self, activity: etree._Element) -> None:
+        org = _sub(activity, "reporting-org", ref=self.ref, type=REPORTING_ORG_TYPE)
+        _narrative(org, REPORTING_ORG_NAME)
+
+    def participating_orgs(
+        self, activity: etree._Element, funders: Sequence[Funder], partners: Sequence[Partner]
+    ) -> None:
+        for funder in funders:
+            if funder.kind == Funder.Kind.OWN_FUNDS:
+                org = _sub(
+                    activity, "participating-org", ref=self.ref, type=REPORTING_ORG_TYPE,
+                    role=ROLE_FUNDING,
+                )  # fmt: skip
+                _narrative(org, REPORTING_ORG_NAME)
+                continue
+            org = _sub(activity, "participating-org", role=ROLE_FUNDING)
+            if funder.iati_ref:
+                org.set("ref", funder.iati_ref)
+            if funder.kind in FUNDER_ORG_TYPES:
+                org.set("type", FUNDER_ORG_TYPES[funder.kind])
+            _narrative(org, funder.name)
+        for role in (ROLE_ACCOUNTABLE, ROLE_EXTENDING):
+            org = _sub(
+                activity, "participating-org", ref=self.ref, type=REPORTING_ORG_TYPE, role=role
+            )
+            _narrative(org, REPORTING_ORG_NAME)
+        for partner in partners:
+            assert not partner.is_confidential
+            org = _sub(
+                activity, "participating-org", type=_partner_type(partner), role=ROLE_IMPLEMENTING
+            )
+            _narrative(org, partner.name)
+
+    def dates(
+        self,
+        activity: etree._Element,
+        start: datetime.date,
+        end: datetime.date,
+        *,
+        started: bool,
+        ended: bool,
+    ) -> None:
+        _sub(activity, "activity-date", type="1", iso_date=start.isoformat())
+        if started and start <= self.today:
+            _sub(activity, "activity-date", type="2", iso_date=start.isoformat())
+        _sub(activity, "activity-date", type="3", iso_date=end.isoformat())
+        if ended and end <= self.today:
+            _sub(activity, "activity-date", type="4", iso_date=end.isoformat())
+
+    def countries(self, activity: etree._Element, codes: Iterable[str]) -> None:
+        unique = sorted(set(codes))
+        for code, share in zip(unique, _shares(len(unique)) if unique else [], strict=True):
+            _sub(activity, "recipient-country", code=code, percentage=str(share))
+
+    def sectors(self, activity: etree._Element, codes: Sequence[str]) -> None:
+        unique = list(dict.fromkeys(codes))
+        for code, share in zip(unique, _shares(len(unique)) if unique else [], strict=True):
+            _sub(activity, "sector", vocabulary="1", code=code, percentage=str(share))
+
+    def budgets(
+        self, activity: etree._Element, amount: Decimal, start: datetime.date, end: datetime.date
+    ) -> None:
+        if amount <= 0:
+            return
+        for period_start, period_end, value in _budget_split(amount, start, end):
+            budget = _sub(activity, "budget", type="1", status="1")
+            _sub(budget, "period-start", iso_date=period_start.isoformat())
+            _sub(budget, "period-end", iso_date=period_end.isoformat())
+            element = _sub(budget, "value", currency=CURRENCY, value_date=period_start.isoformat())
+            element.text = f"{value:.2f}"
+
+    def results(self, activity: etree._Element, stories: Sequence[ChangeStory]) -> None:
+        """Verified stories as one outcome with a qualitative indicator per story."""
+        if not stories:
+            return
+        result = _sub(activity, "result", type="2")
+        _text_element(result, "title", "Stories of change")
+        _text_element(
+            result,
+            "description",
+            "Verified stories of change told by the people concerned and published with their "
+            "consent.",
+        )
+        for story in stories:
+            indicator = _sub(result, "indicator", measure="5")
+            change_types = [change_type.name_en for change_type in story.change_types.all()]
+            _text_element(indicator, "title", ", ".join(change_types) or "Stories of change")
+            description = _sub(indicator, "description")
+            language = story.language.split("-")[0].lower()
+            if language == LANGUAGE or not story.translation:
+                _narrative(description, f"{story.title}. {story.narrative}", language)
+            else:
+                _narrative(description, story.translation)
+                _narrative(description, f"{story.title}. {story.narrative}", language)
+
+    def activity(
+        self,
+        root: etree._Element,
+        *,
+        identifier: str,
+        hierarchy: str,
+        title: str,
+        description: str,
+    ) -> etree._Element:
+        activity = _sub(root, "iati-activity", default_currency=CURRENCY, hierarchy=hierarchy)
+        activity.set(XML_LANG, LANGUAGE)
+        _sub(activity, "iati-identifier").text = identifier
+        self.reporting_org(activity)
+        _text_element(activity, "title", title)
+        _text_element(activity, "description", description, type="1")
+        return activity
+
+
+def build_activities(
+    *,
+    programs: Iterable[Program],
+    projects: Iterable[Project],
+    stories: Iterable[ChangeStory],
+    reporting_ref: str | None = None,
+    today: datetime.date | None = None,
+) -> etree._ElementTree:
+    """The activity file of the given programmes and of their non-confidential projects."""
+    ref = reporting_ref or settings.IATI_REPORTING_ORG_REF
+    builder = _Builder(ref, today or timezone.localdate())
+    program_list = list(programs)
+    program_ids = {program.pk for program in program_list}
+    project_list = [
+        project
+        for project in projects
+        if project.program_id in program_ids and not project.partner.is_confidential
+    ]
+    project_ids = {project.pk for project in project_list}
+    publishable = [
+        story
+        for story in stories
+        if story.status in PUBLISHABLE_STORY_STATUSES
+        and story.consent_publish
+        and not story.partner.is_confidential
+        and (story.project_id is None or story.project_id in project_ids)
+    ]
+    root = etree.Element("iati-activities", version=IATI_VERSION)
+    root.set("generated-datetime", timezone.now().replace(microsecond=0).isoformat())
+    with translation.override(LANGUAGE):
+        for program in program_list:
+            children = [project for project in project_list if project.program_id == program.pk]
+            _program_activity(builder, root, program, children, publishable)
+            for project in children:
+                _project_activity(builder, root, program, project, publishable)
+    return etree.ElementTree(root)
+
+
+def _program_activity(
+    builder: _Builder,
+    root: etree._Element,
+    program: Program,
+    children: Sequence[Project],
+    stories: Sequence[ChangeStory],
+) -> None:
+    today = builder.today
+    identifier = _identifier(program, builder.ref)
+    activity = builder.activity(
+        root,
+        identifier=identifier,
+        hierarchy="1",
+        title=program.title,
+        description=program.description
+        or f"Programme in the focus area {program.get_focus_area_display()}.",
+    )
+    partners = sorted({project.partner for project in children}, key=lambda p: p.name)
+    builder.participating_orgs(activity, list(program.funders.all()), partners)
+    if today < program.start_date:
+        status = PIPELINE
+    elif today <= program.end_date:
+        status = IMPLEMENTATION
+    else:
+        status = CLOSED
+    _sub(activity, "activity-status", code=status)
+    builder.dates(
+        activity,
+        program.start_date,
+        program.end_date,
+        started=status != PIPELINE,
+        ended=status == CLOSED,
+    )
+    builder.countries(activity, (str(project.partner.country) for project in children))
+    builder.sectors(activity, program.dac_sector_codes)
+    builder.budgets(activity, program.budget_sek, program.start_date, program.end_date)
+    for project in children:
+        _sub(
+            activity,
+            "related-activity",
+            ref=f"{identifier}-P{project.pk}",
+            type=RELATED_CHILD,
+        )
+    builder.results(
+        activity,
+        [story for story in stories if story.program_id == program.pk and not story.project_id],
+    )
+
+
+def _project_activity(
+    builder: _Builder,
+    root: etree._Element,
+    program: Program,
+    project: Project,
+    stories: Sequence[ChangeStory],
+) -> None:
+    parent = _identifier(program, builder.ref)
+    activity = builder.activity(
+        root,
+        identifier=f"{parent}-P{project.pk}",
+        hierarchy="2",
+        title=project.title,
+        description=project.description or f"A partner project of the programme {program.title}.",
+    )
+    builder.participating_orgs(activity, list(program.funders.all()), [project.partner])
+    status = PROJECT_STATUS.get(project.status, IMPLEMENTATION)
+    if status == IMPLEMENTATION and project.start_date > builder.today:
+        status = PIPELINE
+    _sub(activity, "activity-status", code=status)
+    builder.dates(
+        activity,
+        project.start_date,
+        project.end_date,
+        started=status in (IMPLEMENTATION, CLOSED),
+        ended=status == CLOSED,
+    )
+    builder.countries(activity, [str(project.partner.country)])
+    builder.sectors(activity, program.dac_sector_codes)
+    builder.budgets(activity, project.budget_sek, project.start_date, project.end_date)
+    _sub(activity, "related-activity", ref=parent, type=RELATED_PARENT)
+    builder.results(activity, [story for story in stories if story.project_id == project.pk])
+
+
+def to_bytes(tree: etree._ElementTree) -> bytes:
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# --- Validating -----------------------------------------------------------------------------------
+
+# (XPath of a coded attribute, its codelist)
+CODED_ATTRIBUTES: tuple[tuple[str, str], ...] = (
+    ("//iati-activity/activity-status/@code", "ActivityStatus"),
+    ("//iati-activity/activity-date/@type", "ActivityDateType"),
+    ("//participating-org/@role", "OrganisationRole"),
+    ("//participating-org/@type", "OrganisationType"),
+    ("//reporting-org/@type", "OrganisationType"),
+    ("//iati-activity/sector/@vocabulary", "SectorVocabulary"),
+    ("//transaction/sector/@vocabulary", "SectorVocabulary"),
+    ("//recipient-country/@code", "Country"),
+    ("//iati-activity/@default-currency", "Currency"),
+    ("//value/@currency", "Currency"),
+    ("//iati-activity/@xml:lang", "Language"),
+    ("//narrative/@xml:lang", "Language"),
+    ("//budget/@type", "BudgetType"),
+    ("//budget/@status", "BudgetStatus"),
+    ("//indicator/@measure", "IndicatorMeasure"),
+    ("//result/@type", "ResultType"),
+    ("//iati-activity/description/@type", "DescriptionType"),
+)
+SWEDISH_ORG_REF = re.compile(r"^SE-ON-\d{6}-?\d{4}$")
+
+
+@cache
+def _codelist(path: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """The active and the withdrawn codes of a codelist file."""
+    active: set[str] = set()
+    withdrawn: set[str] = set()
+    for item in etree.parse(str(path)).iterfind(".//codelist-item"):
+        code = (item.findtext("code") or "").strip()
+        (withdrawn if item.get("status") == "withdrawn" else active).add(code)
+    return frozenset(active), frozenset(withdrawn)
+
+
+@cache
+def _schema(path: Path) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(path)))
+
+
+def _date(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+def _sums_to_100(values: Iterable[str]) -> bool:
+    try:
+        total = sum((Decimal(value) for value in values), Decimal(0))
+    except ArithmeticError:
+        return False
+    return abs(total - 100) < Decimal("0.01")
+
+
+def validate(
+    tree: etree._ElementTree | etree._Element | bytes,
+    schema_dir: str | Path,
+    *,
+    today: datetime.date | None = None,
+) -> list[str]:
+    """Everything wrong with an activity file: XSD, codelists and business rules."""
+    if isinstance(tree, bytes):
+        tree = etree.fromstring(tree)
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    folder = Path(schema_dir)
+    schema = _schema(folder / "schemas" / "iati-activities-schema.xsd")
+    errors = []
+    if not schema.validate(root):
+        errors += [f"XSD line {error.line}: {error.message}" for error in schema.error_log]
+    errors += _codelist_errors(root, folder / "codelists")
+    errors += _rule_errors(root, today or timezone.localdate())
+    return errors
+
+
+def _codelist_errors(root: etree._Element, folder: Path) -> list[str]:
+    errors = []
+    namespaces = {"xml": "http://www.w3.org/XML/1998/namespace"}
+    for xpath, name in CODED_ATTRIBUTES:
+        active, withdrawn = _codelist(folder / f"{name}.xml")
+        for value in root.xpath(xpath, namespaces=namespaces):
+            if str(value) not in active:
+                state = "withdrawn" if str(value) in withdrawn else "not"
+                errors.append(f"{xpath}: {value!r} is {state} in the {name} codelist")
+    sectors_active, sectors_withdrawn = _codelist(folder / "Sector.xml")
+    for sector in root.iter("sector"):
+        if sector.get("vocabulary", "1") != "1":
+            continue
+        code = sector.get("code", "")
+        if code in sectors_withdrawn:
+            errors.append(f"sector {code!r} is withdrawn from the Sector codelist")
+        elif code not in sectors_active:
+            errors.append(f"sector {code!r} is not in the Sector codelist")
+    return errors
+
+
+def _rule_errors(root: etree._Element, today: datetime.date) -> list[str]:
+    errors: list[str] = []
+    seen: set[str] = set()
+    for activity in root.iterfind("iati-activity"):
+        identifier = (activity.findtext("iati-identifier") or "").strip()
+        where = identifier or f"activity at line {activity.sourceline}"
+
+        def fail(message: str, where: str = where) -> None:
+            errors.append(f"{where}: {message}")
+
+        ref = activity.find("reporting-org")
+        ref_value = ref.get("ref", "") if ref is not None else ""
+        if not identifier:
+            fail("no iati-identifier")
+        elif not ref_value or not identifier.startswith(ref_value):
+            fail(f"the identifier does not start with the reporting-org ref {ref_value!r}")
+        if identifier in seen:
+            fail("the identifier is used twice")
+        seen.add(identifier)
+        if ref_value and not SWEDISH_ORG_REF.match(ref_value):
+            fail(f"the reporting-org ref {ref_value!r} is not SE-ON-<organisation number>")
+        if not activity.get("default-currency"):
+            fail("no default-currency")
+        if not activity.get(XML_LANG):
+            fail("no default language (xml:lang)")
+
+        dates: dict[str, datetime.date] = {}
+        for element in activity.iterfind("activity-date"):
+            when = _date(element.get("iso-date"))
+            if when is not None:
+                dates.setdefault(element.get("type", ""), when)
+        if "1" not in dates and "2" not in dates:
+            fail("no start date (planned or actual)")
+        for kind, label in (("2", "start"), ("4", "end")):
+            if kind in dates and dates[kind] > today:
+                fail(f"the actual {label} date is in the future")
+        for start_type, end_type in (("1", "3"), ("2", "4")):
+            if start_type in dates and end_type in dates and dates[end_type] < dates[start_type]:
+                fail("an end date is before its start date")
+
+        _percentage_rules(activity, fail)
+
+        has_sector = activity.find("sector") is not None
+        transaction_sectors = activity.find("transaction/sector") is not None
+        if has_sector and transaction_sectors:
+            fail("sectors are on both the activity and its transactions")
+        if not has_sector and not transaction_sectors:
+            fail("no sector")
+        for transaction_date in activity.iterfind("transaction/transaction-date"):
+            when = _date(transaction_date.get("iso-date"))
+            if when and when > today:
+                fail("a transaction date is in the future")
+
+        for budget in activity.iterfind("budget"):
+            start = _date(_attribute(budget, "period-start", "iso-date"))
+            end = _date(_attribute(budget, "period-end", "iso-date"))
+            if start is None or end is None:
+                continue
+            if end < start:
+                fail(f"the budget period {start}–{end} ends before it starts")
+            elif end >= _one_year_on(start):
+                fail(f"the budget period {start}–{end} is longer than a year")
+
+        for indicator in activity.iterfind("result/indicator[@measure='5']"):
+            if indicator.xpath(".//*[self::baseline or self::target or self::actual][@value]"):
+                fail("a qualitative indicator carries baseline, target or actual values")
+    return errors
+
+
+def _attribute(parent: etree._Element, tag: str, name: str) -> str | None:
+    element = parent.find(tag)
+    return element.get(name) if element is not None else None
+
+
+def _one_year_on(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, month=3, day=1)
+
+
+def _percentage_rules(activity: etree._Element, fail: Callable[[str], None]) -> None:
+    by_vocabulary: dict[str, list[str]] = {}
+    for sector in activity.iterfind("sector"):
+        by_vocabulary.setdefault(sector.get("vocabulary", "1"), []).append(
+            sector.get("percentage", "100")
+        )
+    for vocabulary, percentages in by_vocabulary.items():
+        if not _sums_to_100(percentages):
+            fail(f"sector percentages of vocabulary {vocabulary} do not sum to 100")
+    places = activity.findall("recipient-country") + activity.findall("recipient-region")
+    with_shares = places and (len(places) > 1 or places[0].get("percentage") is not None)
+    if with_shares and not _sums_to_100(place.get("percentage", "0") for place in places):
+        fail("recipient country and region percentages do not sum to 100")

@@ -1,0 +1,620 @@
+"""Authorisation matrix: every URL the project has, as every demo role and as an anonymous visitor.
+
+The URL resolver is walked; each named URL outside the Django admin must have an entry in
+``EXPECTATIONS``, so a new page cannot be added without saying who may open it. The admin is
+covered by opening every registered model's changelist as each staff role.
+
+Objects are named from the ``partner`` user's point of view: ``own`` belongs to Alpha (the
+``partner`` user's organisation), ``foreign`` to Beta (``partner2``'s) and ``confidential`` to
+the confidential partner Hidden (``secret``'s). The expected outcomes follow portal/access.py
+(DESIGN §4): allowed is 200 (or a redirect), outside the viewer's scope is 404, anonymous
+visitors are sent to the login page, and a method a view does not accept is 405.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from PIL import Image
+from pytest_django.fixtures import Settings
+
+from conftest import ROLES, World, login
+from progress import attachments
+from progress.models import ChangeStory, StoryAttachment, StoryEvent, SubmissionLink
+from tests import factories
+
+ANONYMOUS = "anonymous"
+ALL_ROLES = (*ROLES, ANONYMOUS)
+STAFF = ("admin", "staff", "officer")
+PARTNERS = ("partner", "partner2", "secret")
+CLEARED = ("admin", "staff")
+# Who may see what belongs to each partner (DESIGN §4).
+SEES_OWN = (*STAFF, "partner", "member")
+SEES_FOREIGN = (*STAFF, "partner2", "member")
+SEES_CONFIDENTIAL = (*CLEARED, "secret")
+# The same without network members: drafts, reviews, links and consent are not theirs.
+MANAGES_OWN = (*STAFF, "partner")
+MANAGES_FOREIGN = (*STAFF, "partner2")
+MANAGES_CONFIDENTIAL = SEES_CONFIDENTIAL
+
+OK, NOT_FOUND, NOT_ALLOWED, GONE = 200, 404, 405, 410
+LOGIN = "login"  # 302 to the login page, with ?next= the URL asked for
+NO_OBJECT = "-"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 that is not the login redirect; ``to`` is the exact target, or None for any."""
+
+    to: str | None = None
+
+
+OWN_PARTNER = "<the user's own partner page>"
+ANY_REDIRECT = Redirect()
+TO_HOME = Redirect("/")
+TO_LOGIN_PAGE = Redirect("/accounts/login/")
+
+Outcome = int | str | Redirect
+PerRole = dict[str, Outcome]
+
+
+def _each(default: Outcome, anonymous: Outcome = LOGIN, **per_role: Outcome) -> PerRole:
+    """The same outcome for every logged-in role unless named, and one for anonymous visitors."""
+    return {**{role: per_role.get(role, default) for role in ROLES}, ANONYMOUS: anonymous}
+
+
+def _only(roles: Iterable[str], outcome: Outcome = OK) -> PerRole:
+    """Allowed for ``roles``, 404 for every other logged-in role, login for anonymous visitors."""
+    return _each(NOT_FOUND, **dict.fromkeys(roles, outcome))
+
+
+# --- The objects each URL is opened with --------------------------------------------------------
+
+KINDS = ("own", "foreign", "confidential")
+Args = tuple[list[object], Model | None]
+
+
+def _partner(world: World, kind: str) -> Any:
+    return {"own": world.alpha, "foreign": world.beta, "confidential": world.hidden}[kind]
+
+
+def _project(world: World, kind: str) -> Any:
+    return {
+        "own": world.alpha_project,
+        "foreign": world.beta_project,
+        "confidential": world.hidden_project,
+    }[kind]
+
+
+def _story(world: World, kind: str) -> ChangeStory:
+    return {
+        "own": world.alpha_story,
+        "foreign": world.beta_story,
+        "confidential": world.hidden_story,
+    }[kind]
+
+
+def _pk(obj: Model) -> Args:
+    return [obj.pk], obj
+
+
+def _partner_args(world: World, kind: str) -> Args:
+    return _pk(_partner(world, kind))
+
+
+def _project_args(world: World, kind: str) -> Args:
+    return _pk(_project(world, kind))
+
+
+def _story_args(world: World, kind: str) -> Args:
+    """The world's stories: verified, with consent to quote (network members may see them)."""
+    return _pk(_story(world, kind))
+
+
+def _fresh_story_args(world: World, kind: str) -> Args:
+    """A new verified story, so that one role's POST does not change what the next one meets."""
+    story = factories.StoryFactory.create(
+        partner=_partner(world, kind),
+        project=_project(world, kind),
+        program=world.program,
+        title=f"Another story of {_partner(world, kind).name}",
+    )
+    return _pk(story)
+
+
+def _draft_args(world: World, kind: str) -> Args:
+    """A draft of the partner's: editable by its own users and the staff who may see it."""
+    if kind == "verified":
+        return _pk(world.alpha_story)
+    story = factories.StoryFactory.create(
+        partner=_partner(world, kind),
+        project=_project(world, kind),
+        program=world.program,
+        title=f"Draft of {_partner(world, kind).name}",
+        status=ChangeStory.Status.DRAFT,
+    )
+    return _pk(story)
+
+
+def _network_args(world: World, kind: str) -> Args:
+    if kind == "own":
+        return _pk(world.network)
+    return _pk(factories.NetworkFactory.create())  # one the member is not in
+
+
+def _program_args(world: World, kind: str) -> Args:
+    if kind == "own":
+        return _pk(world.program)
+    return _pk(factories.ProgramFactory.create(title="A programme with none of their projects"))
+
+
+def _png() -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (16, 12), (200, 40, 40)).save(output, "PNG")
+    return output.getvalue()
+
+
+def _attachment_args(world: World, kind: str) -> Args:
+    """An attachment on the world's story, stored as tests/progress/test_attachments.py does."""
+    processed = attachments.process_upload(
+        SimpleUploadedFile("meeting.png", _png(), content_type="image/png")
+    )
+    attachment = StoryAttachment(
+        story=_story(world, kind),
+        kind=processed.kind,
+        content_type=processed.content_type,
+        size=len(processed.content),
+        original_name=processed.original_name,
+    )
+    attachment.file.save("upload", ContentFile(processed.content), save=False)
+    attachment.save()
+    return _pk(attachment)
+
+
+def _link(world: World, kind: str, **overrides: object) -> SubmissionLink:
+    fields: dict[str, Any] = {
+        "label": f"Workshop of {_partner(world, kind).name}",
+        "partner": _partner(world, kind),
+        "project": _project(world, kind),
+        "created_by": world.users["staff"],
+        "expires_at": timezone.now() + dt.timedelta(days=14),
+        "max_uses": 50,
+    }
+    fields.update(overrides)
+    return SubmissionLink.objects.create(**fields)
+
+
+def _link_args(world: World, kind: str) -> Args:
+    return _pk(_link(world, kind))
+
+
+def _token_args(world: World, kind: str) -> Args:
+    """Public pages: an open link (Alpha's or the confidential partner's), a revoked, an unknown."""
+    if kind == "unknown":
+        return ["no-such-token"], None
+    if kind == "revoked":
+        link = _link(world, "own", revoked_at=timezone.now())
+    else:
+        link = _link(world, "confidential" if kind == "confidential" else "own")
+    return [link.token], link
+
+
+def _reset_args(world: World, kind: str) -> Args:
+    # A made-up uid and token: the page must say the link is invalid, to anyone.
+    return ["MQ", "set-password"], None
+
+
+# --- What changes when a POST action goes through -----------------------------------------------
+
+
+def _id(obj: Model | None) -> int:
+    assert obj is not None, "a POST action needs the object it acts on"
+    return int(obj.pk)
+
+
+def _archived(obj: Model | None) -> bool:
+    return ChangeStory.objects.get(pk=_id(obj)).status == ChangeStory.Status.ARCHIVED
+
+
+def _commented(obj: Model | None) -> bool:
+    return StoryEvent.objects.filter(story_id=_id(obj), action=StoryEvent.Action.COMMENTED).exists()
+
+
+def _consent_withdrawn(obj: Model | None) -> bool:
+    story = ChangeStory.objects.filter(pk=_id(obj)).first()
+    return story is None or story.consent_withdrawn_at is not None
+
+
+def _revoked(obj: Model | None) -> bool:
+    return SubmissionLink.objects.get(pk=_id(obj)).revoked_at is not None
+
+
+# --- The table ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """What each role gets from one URL.
+
+    ``get`` maps an object kind (NO_OBJECT for URLs without one) to the outcome per role of a
+    GET. ``post`` likewise for a POST with ``post_data``; ``changed`` tells whether it took
+    effect, which it must exactly where the outcome is a redirect. ``wrong_method`` is sent as
+    ``wrong_method_as`` and must answer 405 (None: the view answers every method alike).
+    """
+
+    get: dict[str, PerRole]
+    args: Callable[[World, str], Args] | None = None
+    post: dict[str, PerRole] = field(default_factory=dict)
+    post_data: dict[str, str] = field(default_factory=dict)
+    changed: Callable[[Model | None], bool] | None = None
+    wrong_method: str | None = "post"
+    wrong_method_as: str = "staff"
+
+
+def _list_page(**per_role: Outcome) -> Page:
+    return Page(get={NO_OBJECT: _each(OK, **per_role)})
+
+
+def _public_page(outcome: Outcome = OK, **options: Any) -> Page:
+    return Page(
+        get={NO_OBJECT: _each(outcome, anonymous=outcome)}, wrong_method_as=ANONYMOUS, **options
+    )
+
+
+def _by_partner(outcome: Outcome = OK) -> dict[str, PerRole]:
+    """Whoever may see the partner may open what belongs to it."""
+    return {
+        "own": _only(SEES_OWN, outcome),
+        "foreign": _only(SEES_FOREIGN, outcome),
+        "confidential": _only(SEES_CONFIDENTIAL, outcome),
+    }
+
+
+def _managed(outcome: Outcome) -> dict[str, PerRole]:
+    return {
+        "own": _only(MANAGES_OWN, outcome),
+        "foreign": _only(MANAGES_FOREIGN, outcome),
+        "confidential": _only(MANAGES_CONFIDENTIAL, outcome),
+    }
+
+
+POST_ONLY = {"own": _each(NOT_ALLOWED)}
+
+EXPECTATIONS: dict[str, Page] = {
+    # --- Accounts and infrastructure
+    "dashboard": _list_page(**dict.fromkeys(PARTNERS, Redirect(OWN_PARTNER))),
+    "healthz": _public_page(),
+    # Django's set_language takes any method; only a POST changes the language.
+    "set_language": _public_page(TO_HOME, wrong_method=None),
+    "login": Page(
+        get={NO_OBJECT: _each(TO_HOME, anonymous=OK)},
+        wrong_method="delete",
+        wrong_method_as=ANONYMOUS,
+    ),
+    # The code steps need a pending login; without one they go back to the first step.
+    "login-otp": _public_page(TO_LOGIN_PAGE, wrong_method=None),
+    "login-otp-setup": _public_page(TO_LOGIN_PAGE, wrong_method=None),
+    "logout": Page(
+        # Not marked login_not_required: anonymous visitors meet the login redirect first.
+        get={NO_OBJECT: _each(NOT_ALLOWED)},
+        post={NO_OBJECT: _each(TO_LOGIN_PAGE)},
+        wrong_method=None,
+    ),
+    "password_change": Page(get={NO_OBJECT: _each(OK)}, wrong_method="delete"),
+    "password_change_done": _list_page(),
+    "password_reset": _public_page(wrong_method="delete"),
+    "password_reset_done": _public_page(),
+    # An invalid reset link renders its page before the method is looked at: any method, 200.
+    "password_reset_confirm": _public_page(args=_reset_args, wrong_method=None),
+    "password_reset_complete": _public_page(),
+    # --- Partners, networks, programmes, projects
+    "partner-list": _list_page(),
+    "partner-detail": Page(get=_by_partner(), args=_partner_args),
+    "network-list": _list_page(),
+    "network-detail": Page(
+        get={"own": _only((*STAFF, "member")), "foreign": _only(STAFF)}, args=_network_args
+    ),
+    "program-list": _list_page(),
+    # The IATI file is for the organisation's own staff (DESIGN §4); everyone else gets a 404.
+    "iati-export": Page(get={NO_OBJECT: _only(STAFF)}),
+    "program-detail": Page(
+        # Every partner has a project in the world's programme, and the network carries it.
+        get={"own": _each(OK), "foreign": _only(STAFF)},
+        args=_program_args,
+    ),
+    "project-detail": Page(get=_by_partner(), args=_project_args),
+    # --- Change stories
+    "story-list": _list_page(),
+    "story-create": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}, wrong_method="delete"),
+    "story-detail": Page(get=_by_partner(), args=_story_args),
+    "story-edit": Page(
+        get={**_managed(OK), "verified": _only(())},
+        args=_draft_args,
+        wrong_method="delete",
+    ),
+    "story-review": Page(
+        get=POST_ONLY,
+        args=_fresh_story_args,
+        # Reviewing is for the staff who may see the story; partners' own users get a 404 too.
+        post={
+            "own": _only(STAFF, ANY_REDIRECT),
+            "foreign": _only(STAFF, ANY_REDIRECT),
+            "confidential": _only(CLEARED, ANY_REDIRECT),
+        },
+        post_data={"action": "archived"},
+        changed=_archived,
+        wrong_method=None,
+    ),
+    "story-comment": Page(
+        get=POST_ONLY,
+        args=_draft_args,
+        post=_managed(ANY_REDIRECT),
+        post_data={"comment": "A question from the matrix."},
+        changed=_commented,
+        wrong_method=None,
+    ),
+    "story-withdraw-consent": Page(
+        get=_managed(OK),
+        args=_fresh_story_args,
+        post=_managed(ANY_REDIRECT),
+        changed=_consent_withdrawn,
+        wrong_method="delete",
+    ),
+    "story-attachment": Page(get=_by_partner(), args=_attachment_args),
+    # --- Submission links
+    "link-list": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}),
+    "link-create": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}, wrong_method="delete"),
+    "link-revoke": Page(
+        get=POST_ONLY,
+        args=_link_args,
+        post=_managed(Redirect("/links/")),
+        changed=_revoked,
+        wrong_method=None,
+    ),
+    "link-submit": Page(
+        get={
+            "own": _each(OK, anonymous=OK),
+            "confidential": _each(OK, anonymous=OK),
+            "revoked": _each(GONE, anonymous=GONE),
+            "unknown": _each(NOT_FOUND, anonymous=NOT_FOUND),
+        },
+        args=_token_args,
+        wrong_method="delete",
+        wrong_method_as=ANONYMOUS,
+    ),
+    "link-thanks": Page(
+        get={
+            "own": _each(OK, anonymous=OK),
+            "revoked": _each(OK, anonymous=OK),
+            "unknown": _each(NOT_FOUND, anonymous=NOT_FOUND),
+        },
+        args=_token_args,
+        wrong_method_as=ANONYMOUS,
+    ),
+}
+
+# Real access bugs found by the matrix: (url name, method, kind, role) -> what is wrong.
+# The expected outcome stays the correct one; the case is marked xfail(strict=True).
+KNOWN_BUGS: dict[tuple[str, str, str, str], str] = {}
+
+
+# --- Walking the resolver -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    namespace: str
+    route: str
+    converters: tuple[str, ...]
+
+
+def _walk(patterns: Iterable[object], prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace or "") if part)
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            converters = getattr(pattern.pattern, "converters", {})
+            yield Route(
+                name=pattern.name or f"<unnamed {route}>",
+                namespace=namespace,
+                route=route,
+                converters=tuple(
+                    f"{key}:{type(value).__name__}" for key, value in converters.items()
+                ),
+            )
+
+
+def _routes() -> list[Route]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+def _portal_routes() -> list[Route]:
+    return [route for route in _routes() if route.namespace.split(":")[0] != "admin"]
+
+
+# --- The cases ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    method: str
+    kind: str
+    role: str
+    expected: Outcome
+
+
+def _cases() -> list[Case]:
+    cases: list[Case] = []
+    for name, page in EXPECTATIONS.items():
+        for method, table in (("get", page.get), ("post", page.post)):
+            for kind, per_role in table.items():
+                cases.extend(Case(name, method, kind, role, per_role[role]) for role in ALL_ROLES)
+        if page.wrong_method is not None:
+            kind = next(iter(page.get))
+            cases.append(Case(name, page.wrong_method, kind, page.wrong_method_as, NOT_ALLOWED))
+    return cases
+
+
+CASES = _cases()
+
+
+def _groups() -> list[Any]:
+    """One test per URL, method and object, checking every role; known bugs on their own."""
+    groups: dict[tuple[str, str, str], list[Case]] = {}
+    params = []
+    for case in CASES:
+        key = (case.name, case.method, case.kind, case.role)
+        if key in KNOWN_BUGS:
+            mark = pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[key])
+            params.append(pytest.param([case], id="-".join(key), marks=mark))
+        else:
+            groups.setdefault(key[:3], []).append(case)
+    params.extend(pytest.param(cases, id="-".join(key)) for key, cases in groups.items())
+    return params
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return tmp_path / "media"
+
+
+def test_it_has_an_expectation_for_every_url() -> None:
+    found = {route.name for route in _portal_routes()}
+    missing = sorted(found - set(EXPECTATIONS))
+    extra = sorted(set(EXPECTATIONS) - found)
+    assert not missing and not extra, (
+        f"URLs without an entry in EXPECTATIONS (add one, saying who may open them): {missing}; "
+        f"entries for URLs that no longer exist: {extra}"
+    )
+
+
+def test_it_reports_its_size(capsys: pytest.CaptureFixture[str]) -> None:
+    routes = _routes()
+    portal = _portal_routes()
+    with capsys.disabled():
+        print(
+            f"\nURL matrix: {len(portal)} URLs, {len(CASES)} cases "
+            f"(+ {len(routes) - len(portal)} admin URLs, "
+            f"{len(admin.site._registry)} changelists per staff role)"
+        )
+    assert len(portal) == len(EXPECTATIONS)
+
+
+def _client(world: World, role: str) -> Client:
+    client = Client()
+    return client if role == ANONYMOUS else login(client, world.users[role])
+
+
+def _check(world: World, case: Case) -> str | None:
+    """Run one case; None when the answer is the expected one, else what went wrong."""
+    page = EXPECTATIONS[case.name]
+    args, obj = page.args(world, case.kind) if page.args else ([], None)
+    url = reverse(case.name, args=args)
+    client = _client(world, case.role)
+    send = getattr(client, case.method)
+    response = send(url, page.post_data) if case.method == "post" else send(url)
+    response.close()
+    status, location = response.status_code, response.get("Location", "")
+    where = f"{case.method.upper()} {url} as {case.role}: {status} {location}".rstrip()
+    expected = case.expected
+    if expected == LOGIN:
+        ok = status == 302 and location == f"{reverse('login')}?next={url}"
+    elif isinstance(expected, Redirect):
+        target = expected.to
+        if target == OWN_PARTNER:
+            target = reverse("partner-detail", args=[world.users[case.role].partner_id])
+        ok = (
+            status == 302
+            and not location.startswith(f"{reverse('login')}?")
+            and (target is None or location == target)
+        )
+    else:
+        ok = status == expected
+    if not ok:
+        return f"{where}, expected {expected}"
+    if case.method == "post" and page.changed is not None:
+        took_effect = page.changed(obj)
+        if took_effect != isinstance(expected, Redirect):
+            return f"{where}: the action {'took' if took_effect else 'did not take'} effect"
+    return None
+
+
+@pytest.mark.parametrize("cases", _groups())
+def test_it_answers_each_role_as_the_rules_say(world: World, cases: list[Case]) -> None:
+    # Each case builds its own object (Page.args), so one role's POST never changes another's.
+    failures = [failure for case in cases if (failure := _check(world, case))]
+    assert not failures, "\n".join(failures)
+
+
+# --- The Django admin ---------------------------------------------------------------------------
+
+# Changelists a staff role may not open at all (403): accounts, second factors, lockouts and the
+# access log are the administrator's. Every other changelist answers 200.
+ADMINISTRATORS_ONLY = {
+    "auth.group",
+    "axes.accessattempt",
+    "axes.accessfailurelog",
+    "axes.accesslog",
+    "otp_totp.totpdevice",
+    "portal.accesslog",
+    "portal.user",
+}
+ADMIN_FORBIDDEN: dict[str, set[str]] = {
+    "admin": set(),
+    "staff": ADMINISTRATORS_ONLY,
+    "officer": ADMINISTRATORS_ONLY,
+}
+CONFIDENTIAL_WORDS = ("Hidden Rainbow Union", "Contact of Hidden Rainbow Union", "Izmir")
+
+
+def _changelists() -> list[tuple[str, str]]:
+    return [
+        (
+            model._meta.label_lower,
+            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"),
+        )
+        for model in admin.site._registry
+    ]
+
+
+@pytest.mark.parametrize("role", sorted(ADMIN_FORBIDDEN))
+def test_it_opens_every_admin_changelist_a_staff_role_may_use(world: World, role: str) -> None:
+    client = _client(world, role)
+    for label, url in _changelists():
+        response = client.get(url)
+        expected = 403 if label in ADMIN_FORBIDDEN[role] else 200
+        assert response.status_code == expected, f"{url} as {role}"
+        if role == "officer":
+            body = response.content.decode()
+            for word in CONFIDENTIAL_WORDS:
+                assert word not in body, f"{word!r} on {url} for the officer"
+
+
+@pytest.mark.parametrize("role", [*PARTNERS, "member", ANONYMOUS])
+def test_it_keeps_everyone_else_out_of_the_admin(world: World, role: str) -> None:
+    client = _client(world, role)
+    for url in [reverse("admin:index"), *(url for _label, url in _changelists())]:
+        response = client.get(url)
+        assert response.status_code == 302, f"{url} as {role}"
+        # Logged-in users without the admin go to the admin's login; anonymous visitors meet
+        # the portal's login first (LoginRequiredMiddleware), except on the admin index.
+        login_pages = (reverse("admin:login"), f"{reverse('login')}?next={url}")
+        assert response["Location"].startswith(login_pages), f"{url} as {role}"
