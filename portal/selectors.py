@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +12,8 @@ from django.db.models import Count, Q, Sum
 from partners.models import Partner
 from portal import access
 from programs.models import FocusArea, Project
-from progress.models import ChangeStory
+from progress import aggregates
+from progress.models import ChangeStory, ChangeType, ReportState, StoryAggregate
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,28 @@ class StaffDashboard:
     participants_women: int
     participants_total: int
     year: int
+    verified_by_change_type: list[tuple[str, int, float]]
+    figures_as_of: datetime | None
+    refresh_pending: bool
+
+
+def _verified_by_change_type() -> list[tuple[str, int, float]]:
+    """From the aggregates (the totals cells), not the stories: the cost stays flat."""
+    totals = {
+        row["change_type"]: row
+        for row in StoryAggregate.objects.filter(target_group__isnull=True)
+        .values("change_type")
+        .annotate(stories=Sum("story_count"), significance=Sum("significance_sum"))
+    }
+    return [
+        (
+            change_type.name,
+            totals[change_type.pk]["stories"],
+            totals[change_type.pk]["significance"] / totals[change_type.pk]["stories"],
+        )
+        for change_type in ChangeType.objects.order_by("ordering", "code")
+        if change_type.pk in totals
+    ]
 
 
 def staff_dashboard(user: Any, *, today: date | None = None) -> StaffDashboard:
@@ -101,6 +124,9 @@ def staff_dashboard(user: Any, *, today: date | None = None) -> StaffDashboard:
         participants_women=women,
         participants_total=women + (held["men"] or 0) + (held["other"] or 0),
         year=year,
+        verified_by_change_type=_verified_by_change_type(),
+        figures_as_of=ReportState.objects.values_list("refreshed_at", flat=True).first(),
+        refresh_pending=aggregates.refresh_pending(),
     )
 
 

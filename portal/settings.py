@@ -61,6 +61,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Outside everything below, so that every rendered response is covered; static files are
+    # answered by WhiteNoise above and keep their own caching.
+    "portal.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.middleware.SecondFactorRequiredMiddleware",
+    "portal.middleware.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -141,7 +145,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-SESSION_COOKIE_AGE = 60 * 60 * 8  # absolute lifetime of a session: one working day
+# Absolute lifetime of a session after login (one working day by default), enforced in the
+# session itself by portal.middleware.SessionTimeoutMiddleware and by the cookie's expiry.
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=60 * 60 * 8)
+# A session unused for this long ends (seconds; 30 minutes by default).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 30)
+if not 60 <= SESSION_IDLE_TIMEOUT <= SESSION_ABSOLUTE_TIMEOUT:
+    raise ImproperlyConfigured(
+        "SESSION_IDLE_TIMEOUT must be at least 60 seconds and at most SESSION_ABSOLUTE_TIMEOUT."
+    )
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -256,6 +269,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "portal.clear_expired_sessions",
         "schedule": 60 * 60 * 6,
     },
+    "purge-link-attempts": {
+        "task": "progress.purge_link_attempts",
+        "schedule": 60 * 60,
+    },
+    # The sweep behind the outbox: whatever a story change could not enqueue (broker down)
+    # reaches the report figures within this interval.
+    "refresh-story-aggregates": {
+        "task": "progress.refresh_aggregates",
+        "schedule": 30,
+    },
 }
 
 # --- Cache (used by health checks and rate limits) ---------------------------------------------
@@ -275,10 +298,6 @@ if LINK_RATE_PER_ADDRESS_PER_HOUR < 1 or LINK_RATE_PER_LINK_PER_HOUR < 1:
     raise ImproperlyConfigured(
         "LINK_RATE_PER_ADDRESS_PER_HOUR and LINK_RATE_PER_LINK_PER_HOUR must be at least 1."
     )
-CELERY_BEAT_SCHEDULE["purge-link-attempts"] = {
-    "task": "progress.purge_link_attempts",
-    "schedule": 60 * 60,
-}
 
 # --- Logging: one line per event, never story text or personal data ---------------------------
 LOGGING = {

@@ -438,3 +438,85 @@ class LinkSubmissionAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class StoryAggregate(models.Model):
+    """Verified stories counted per cell: month, country, programme, partner, type and group.
+
+    Built in the database by ``progress.aggregates`` (INSERT … SELECT … GROUP BY), never by hand.
+    Each story counts once per change type in the cells with ``target_group=None`` (the totals),
+    and once per change type and named group in the others: sum one kind or the other, never
+    both.
+    """
+
+    month = models.DateField(_("month"))
+    country = models.CharField(_("country"), max_length=2)
+    region = models.CharField(_("region"), max_length=20)
+    program = models.ForeignKey(
+        "programs.Program",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    focus_area = models.CharField(_("focus area"), max_length=16, blank=True)
+    partner = models.ForeignKey(
+        "partners.Partner", verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+"
+    )
+    change_type = models.ForeignKey(
+        ChangeType, verbose_name=_("change type"), on_delete=models.CASCADE, related_name="+"
+    )
+    target_group = models.ForeignKey(
+        TargetGroup,
+        verbose_name=_("target group"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    submitter_role = models.CharField(_("told by"), max_length=16)
+    story_count = models.PositiveIntegerField(_("stories"))
+    significance_sum = models.PositiveIntegerField(_("sum of significance"))
+
+    class Meta:
+        verbose_name = _("story aggregate")
+        verbose_name_plural = _("story aggregates")
+        indexes = [
+            models.Index(fields=["partner", "month"], name="storyaggregate_partner_idx"),
+            models.Index(fields=["month"], name="storyaggregate_month_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.partner_id} {self.change_type_id}: {self.story_count}"
+
+
+class AggregateOutbox(models.Model):
+    """A partner whose story cells must be recomputed.
+
+    Written in the same transaction as the story change, so that no change is lost when the
+    broker is down: the periodic sweep drains whatever the immediate task did not.
+    """
+
+    partner = models.ForeignKey(
+        "partners.Partner", verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("aggregate refresh")
+        verbose_name_plural = _("aggregate refreshes")
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ReportState(models.Model):
+    """One row: when the aggregates were last brought up to date."""
+
+    refreshed_at = models.DateTimeField(_("figures as of"), null=True)
+
+    class Meta:
+        verbose_name = _("report state")
+        verbose_name_plural = _("report state")
+
+    def __str__(self) -> str:
+        return f"{self.refreshed_at}"

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from portal import access
 from portal.models import User
+from progress import tasks
 from progress.attachments import MAX_ATTACHMENTS_PER_STORY, ProcessedAttachment
 from progress.models import (
+    AggregateOutbox,
     ChangeStory,
     ChangeType,
     StoryAttachment,
@@ -42,6 +44,12 @@ REVIEW_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 COMMENT_REQUIRED = {Action.RETURNED, Action.SELECTED}
 
 
+def _queue_aggregate_refresh(partner_id: int) -> None:
+    """Record, in the caller's transaction, that this partner's report cells are stale."""
+    AggregateOutbox.objects.create(partner_id=partner_id)
+    transaction.on_commit(tasks.request_refresh)
+
+
 def _record(
     story: ChangeStory,
     *,
@@ -50,6 +58,8 @@ def _record(
     from_status: str = "",
     comment: str = "",
 ) -> StoryEvent:
+    if action != Action.COMMENTED:
+        _queue_aggregate_refresh(story.partner_id)
     return StoryEvent.objects.create(
         story=story,
         actor=actor,
@@ -249,6 +259,7 @@ def story_withdraw_consent(*, actor: User, story: ChangeStory) -> ChangeStory | 
     Storyteller.objects.filter(story=story).delete()
     if not story.consent_store or story.status in (Status.DRAFT, Status.RETURNED):
         story_id = story.pk
+        _queue_aggregate_refresh(story.partner_id)
         story.delete()
         logger.info("story.erased story_id=%s", story_id)
         return None

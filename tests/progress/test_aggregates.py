@@ -1,0 +1,182 @@
+"""Story aggregates: built by SQL, kept current through the outbox, identical to a rebuild."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.db.models import Sum
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pytest_django import DjangoCaptureOnCommitCallbacks
+
+from conftest import World
+from progress import aggregates, services
+from progress.models import AggregateOutbox, ChangeStory, ChangeType, StoryAggregate, TargetGroup
+from tests import factories
+
+Status = ChangeStory.Status
+
+
+def _table() -> list[tuple[object, ...]]:
+    return sorted(
+        StoryAggregate.objects.values_list(
+            "month",
+            "country",
+            "region",
+            "program_id",
+            "focus_area",
+            "partner_id",
+            "change_type_id",
+            "target_group_id",
+            "submitter_role",
+            "story_count",
+            "significance_sum",
+        ),
+        key=repr,
+    )
+
+
+def test_it_counts_verified_stories_per_type_and_group(world: World) -> None:
+    women, youth = TargetGroup.objects.filter(code__in=["women", "youth"]).order_by("code")
+    participation = ChangeType.objects.get(code="participation-decision-making")
+    world.alpha_story.change_types.add(participation)
+    world.alpha_story.target_groups.add(women, youth)
+    factories.StoryFactory.create(partner=world.alpha, status=Status.SUBMITTED).change_types.add(
+        participation
+    )
+    aggregates.rebuild_all()
+    cells = StoryAggregate.objects.filter(partner=world.alpha)
+    # One story, one type, two groups: a total cell and a cell per group, one story each.
+    assert cells.count() == 3
+    assert cells.get(target_group=None).story_count == 1
+    per_group = cells.filter(target_group__isnull=False)
+    assert per_group.aggregate(total=Sum("story_count"))["total"] == 2
+    cell = cells.get(target_group=women)
+    assert (cell.month, cell.country, cell.region) == (dt.date(2026, 3, 1), "GT", "latam")
+    assert cell.significance_sum == world.alpha_story.significance
+
+
+def test_it_records_each_story_change_in_the_outbox(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    story = factories.StoryFactory.create(partner=world.beta, status=Status.SUBMITTED)
+    client_as("staff").post(reverse("story-review", args=[story.pk]), {"action": "verified"})
+    assert AggregateOutbox.objects.filter(partner=world.beta).exists()
+    aggregates.drain_outbox()
+    assert not AggregateOutbox.objects.exists()
+    assert not aggregates.refresh_pending()
+
+
+@pytest.mark.skipif(bool(django_settings.REDIS_URL), reason="tasks run on a worker with Redis")
+def test_it_refreshes_the_figures_as_soon_as_the_story_commits(
+    world: World,
+    client_as: Callable[[str], Client],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    story = factories.StoryFactory.create(partner=world.beta, status=Status.SUBMITTED)
+    story.change_types.add(ChangeType.objects.get(code="other"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as("staff").post(reverse("story-review", args=[story.pk]), {"action": "verified"})
+    # Eager on the embedded default: the task ran in-process after the commit.
+    assert StoryAggregate.objects.filter(partner=world.beta).exists()
+    assert not AggregateOutbox.objects.exists()
+
+
+def test_it_rebuilds_through_the_management_command(world: World) -> None:
+    world.beta_story.change_types.add(ChangeType.objects.get(code="other"))
+    call_command("rebuild_reports", verbosity=0)
+    assert StoryAggregate.objects.get(partner=world.beta).story_count == 1
+
+
+# A random history: each step acts on one of a handful of stories.
+OPERATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["create", "verify", "select", "return", "retype", "withdraw"]),
+        st.integers(min_value=0, max_value=4),
+        st.integers(min_value=0, max_value=5),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(history=OPERATIONS)
+def test_it_gives_the_same_table_incrementally_as_by_a_full_rebuild(
+    world: World, history: list[tuple[str, int, int]]
+) -> None:
+    ChangeStory.objects.all().delete()
+    StoryAggregate.objects.all().delete()
+    AggregateOutbox.objects.all().delete()
+    staff = world.users["staff"]
+    partners = [world.alpha, world.beta, world.hidden]
+    change_types = list(ChangeType.objects.order_by("pk"))
+    groups = list(TargetGroup.objects.order_by("pk"))
+    stories: list[ChangeStory] = []
+    for operation, which, choice in history:
+        if operation == "create" or not stories:
+            story = factories.StoryFactory.create(
+                partner=partners[choice % len(partners)],
+                status=Status.SUBMITTED,
+                significance=1 + choice % 5,
+                event_date=dt.date(2025, 1 + choice, 10),
+            )
+            story.change_types.add(change_types[choice % len(change_types)])
+            if choice % 2:
+                story.target_groups.add(groups[choice % len(groups)])
+            services._queue_aggregate_refresh(story.partner_id)
+            stories.append(story)
+        else:
+            story = stories[which % len(stories)]
+            story.refresh_from_db()
+            action = {"verify": "verified", "select": "selected", "return": "returned"}.get(
+                operation
+            )
+            if (
+                action
+                and story.status
+                in {
+                    "verified": ("submitted",),
+                    "selected": ("verified",),
+                    "returned": ("submitted", "verified"),
+                }[action]
+            ):
+                services.story_review(actor=staff, story=story, action=action, comment="Why?")
+            elif operation == "retype":
+                story.change_types.set([change_types[choice % len(change_types)]])
+                services._queue_aggregate_refresh(story.partner_id)
+            elif operation == "withdraw":
+                services.story_withdraw_consent(actor=staff, story=story)
+                stories.remove(story)
+        aggregates.drain_outbox()
+    incremental = _table()
+    aggregates.rebuild_all()
+    assert incremental == _table()
+
+
+@pytest.mark.celery_worker
+def test_it_reaches_the_figures_within_seconds_on_a_real_worker(
+    transactional_db: None, world: World, celery_worker_process: None
+) -> None:
+    change_type = ChangeType.objects.create(
+        code="worker-test", name_en="Worker", name_sv="Worker", name_es="Worker"
+    )
+    story = factories.StoryFactory.create(partner=world.beta, status=Status.SUBMITTED)
+    story.change_types.add(change_type)
+    services.story_review(actor=world.users["staff"], story=story, action="verified")
+    deadline = time.monotonic() + 30
+    while not StoryAggregate.objects.filter(partner=world.beta, change_type=change_type).exists():
+        assert time.monotonic() < deadline, "the worker did not refresh the figures within 30 s"
+        time.sleep(0.2)
+    assert not aggregates.refresh_pending()
