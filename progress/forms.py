@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import connection
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -87,15 +88,40 @@ def drop_blank_radio_choices(form: forms.BaseForm) -> None:
     cast(forms.ChoiceField, form.fields["contribution"]).choices = ChangeStory.Contribution.choices
 
 
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses a key too large for the database as an invalid choice.
+
+    Django checks each key with an exact lookup, which tolerates out-of-range integers, but then
+    sends them all in one ``__in`` lookup, which does not: SQLite raises OverflowError and
+    PostgreSQL an out-of-range error, a server error for ``?change_types=99999999999999999999``.
+    """
+
+    def _check_values(self, value: Any) -> Any:
+        pk_type = cast(Any, self.queryset).model._meta.pk.get_internal_type()
+        low, high = connection.ops.integer_field_range(pk_type)
+        for pk in value:
+            try:
+                number = int(pk)
+            except (TypeError, ValueError):
+                continue  # Left to Django, which refuses it as an invalid key.
+            if (low is not None and number < low) or (high is not None and number > high):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
 class StoryForm(forms.ModelForm):
-    change_types = forms.ModelMultipleChoiceField(
+    change_types = BoundedModelMultipleChoiceField(
         label=_("What kind of change does the story show?"),
         queryset=ChangeType.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Choose one or more."),
     )
-    target_groups = forms.ModelMultipleChoiceField(
+    target_groups = BoundedModelMultipleChoiceField(
         label=_("Which of these groups were involved?"),
         queryset=TargetGroup.objects.all(),
         widget=forms.CheckboxSelectMultiple,

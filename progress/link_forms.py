@@ -15,7 +15,7 @@ from portal import access
 from portal.models import User
 from programs.models import Project
 from progress import links
-from progress.forms import STORY_WIDGETS, drop_blank_radio_choices
+from progress.forms import STORY_WIDGETS, BoundedModelMultipleChoiceField, drop_blank_radio_choices
 from progress.models import ChangeStory, ChangeType, TargetGroup
 
 
@@ -71,13 +71,13 @@ class LinkStoryForm(forms.ModelForm):
     """
 
     language = forms.ChoiceField(label=_("Language of the story"), choices=settings.LANGUAGES)
-    change_types = forms.ModelMultipleChoiceField(
+    change_types = BoundedModelMultipleChoiceField(
         label=_("What kind of change is it?"),
         queryset=ChangeType.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose one or more."),
     )
-    target_groups = forms.ModelMultipleChoiceField(
+    target_groups = BoundedModelMultipleChoiceField(
         label=_("Which of these groups were involved?"),
         queryset=TargetGroup.objects.all(),
         widget=forms.CheckboxSelectMultiple,

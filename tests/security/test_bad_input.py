@@ -1,0 +1,316 @@
+"""Bad-input corpus: every payload in every filter parameter and form field, no server errors.
+
+Each payload of ``tests/security/payloads.py`` is pushed into the GET parameters of the list
+pages and into the fields of the story form, the public submission-link form, the login form
+and the one-time-code form. A request must never fail with a server error; a form must either
+refuse the input with a message or store it, and what is stored must be shown escaped.
+
+The requests run in plain loops over one client per role rather than as parametrised cases:
+thousands of cases each building the fixture world would take minutes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.fixtures import Settings
+
+from conftest import World
+from progress.models import ChangeStory, ChangeType, SubmissionLink, TargetGroup
+from tests.factories import PASSWORD
+from tests.security.payloads import FILES, PAYLOADS
+
+LIST_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "partner-list": ("q", "country", "kind", "status", "page"),
+    "story-list": (
+        "q",
+        "status",
+        "change_type",
+        "country",
+        "program",
+        "focus_area",
+        "partner",
+        "target_group",
+        "submitter_role",
+        "event_date_after",
+        "event_date_before",
+        "page",
+    ),
+    "program-list": ("focus_area",),
+}
+# Read by hand-written code rather than by a form field: also tried alone.
+SINGLE_PARAMETERS = ("q", "page")
+TEXT_FIELDS = (
+    "title",
+    "narrative",
+    "locality",
+    "significance_reason",
+    "contribution_text",
+    "storyteller_name",
+    "storyteller_contact",
+)
+CHOICE_FIELDS = (
+    "event_date",
+    "significance",
+    "who_changed",
+    "contribution",
+    "language",
+    "country",
+    "change_types",
+    "target_groups",
+    "project",
+)
+# The public form has no country or project: the link decides them.
+LINK_CHOICE_FIELDS = tuple(f for f in CHOICE_FIELDS if f not in {"country", "project"})
+# Every n-th payload goes into every choice field; the rest are spread over the fields in turn.
+# Choice fields refuse or accept by the same code path whatever the text, so a sample suffices.
+CHOICE_SAMPLE_EVERY = 10
+
+
+class Counter:
+    """Requests made, for the figures printed at the end of each test."""
+
+    requests = 0
+
+
+def _check(response: Any, what: str) -> Any:
+    Counter.requests += 1
+    assert response.status_code < 500, f"server error for {what}"
+    return response
+
+
+def _unescaped(payload: str, body: str) -> bool:
+    """Whether a payload with markup appears raw in a page."""
+    return "<" in payload and payload in body
+
+
+def _report(capsys: pytest.CaptureFixture[str], what: str, payloads: int, before: int) -> None:
+    with capsys.disabled():
+        print(
+            f"\nbad-input corpus ({what}): {payloads} payloads, "
+            f"{Counter.requests - before} requests, 0 server errors"
+        )
+
+
+def _choices_for(index: int, fields: tuple[str, ...]) -> Iterator[str]:
+    if index % CHOICE_SAMPLE_EVERY == 0:
+        yield from fields
+    else:
+        yield fields[index % len(fields)]
+
+
+# --- Filter and search parameters -----------------------------------------------------------------
+
+
+def test_it_survives_every_payload_in_every_filter_parameter(
+    world: World, client_as: Callable[[str], Client], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each payload in all parameters at once, as staff and as an officer; and alone in the
+    parameters read by hand-written code (the search method, the page number).
+
+    django-filter drops an invalid parameter and still applies the valid ones, so the combined
+    request reaches every filter as the single ones would, at a fraction of the requests.
+    """
+    before = Counter.requests
+    clients = {role: client_as(role) for role in ("staff", "officer")}
+    for name, parameters in LIST_PARAMETERS.items():
+        url = reverse(name)
+        for label, payload in PAYLOADS:
+            queries = [(role, dict.fromkeys(parameters, payload)) for role in clients]
+            queries += [("staff", {p: payload}) for p in parameters if p in SINGLE_PARAMETERS]
+            for role, query in queries:
+                what = f"{name}?{sorted(query)}={label} as {role}"
+                response = _check(clients[role].get(url, query), what)
+                assert not _unescaped(payload, response.content.decode()), what
+    _report(capsys, "filters", len(PAYLOADS), before)
+
+
+# --- The story form -------------------------------------------------------------------------------
+
+
+def _story_form(world: World, **overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "form_token": str(uuid.uuid4()),
+        "title": "The water committee listens",
+        "narrative": "In March the women's group won a seat on the village water committee.",
+        "language": "en",
+        "event_date": "2026-03-14",
+        "partner": world.alpha.pk,
+        "project": world.alpha_project.pk,
+        "country": "GT",
+        "locality": "Quetzaltenango",
+        "submitter_role": "partner",
+        "collection_mode": "self_entered",
+        "change_types": [ChangeType.objects.get(code="participation-decision-making").pk],
+        "who_changed": "group",
+        "target_groups": [TargetGroup.objects.get(code="women").pk],
+        "direction": "positive",
+        "significance": "4",
+        "significance_reason": "For the first time women decide on water.",
+        "contribution": "some",
+        "contribution_text": "The training on local government.",
+        "consent_store": "on",
+        "consent_quote_internal": "on",
+        "storyteller_name": "María",
+        "storyteller_contact": "via the partner",
+        "submit": "submit",
+    }
+    data.update(overrides)
+    return data
+
+
+def _refused_or_stored(client: Client, response: Any, payload: str, what: str) -> bool:
+    """A refusal with a message, or a redirect whose story shows the payload escaped.
+
+    Returns whether the payload was stored.
+    """
+    if response.status_code == 302:
+        location = response["Location"]
+        if "/stories/" in location:
+            page = _check(client.get(location), f"detail after {what}")
+            assert page.status_code == 200, what
+            assert not _unescaped(payload, page.content.decode()), what
+        return True
+    assert response.status_code == 200, what
+    body = response.content.decode()
+    assert "invalid-feedback" in body or "alert-danger" in body, f"no message for {what}"
+    assert not _unescaped(payload, body), what
+    return False
+
+
+def test_it_refuses_or_escapes_every_payload_in_the_story_form(
+    world: World, client_as: Callable[[str], Client], capsys: pytest.CaptureFixture[str]
+) -> None:
+    client = client_as("partner")
+    url = reverse("story-create")
+    before, stored = Counter.requests, 0
+    for index, (label, payload) in enumerate(PAYLOADS):
+        # Every text field at once, then the field the turn falls on alone: a refusal of one
+        # field (a title too long) must not hide what another does with the payload.
+        posts = [dict.fromkeys(TEXT_FIELDS, payload)]
+        posts.append({TEXT_FIELDS[index % len(TEXT_FIELDS)]: payload})
+        posts += [{field: payload} for field in _choices_for(index, CHOICE_FIELDS)]
+        for overrides in posts:
+            what = f"story-create {sorted(overrides)}={label}"
+            response = _check(client.post(url, _story_form(world, **overrides)), what)
+            stored += _refused_or_stored(client, response, payload, what)
+    for name, content, content_type in FILES:
+        upload = SimpleUploadedFile(name, content, content_type=content_type)
+        what = f"story-create attachments={name!r}"
+        response = _check(client.post(url, _story_form(world, attachments=upload)), what)
+        _refused_or_stored(client, response, name, what)
+    assert stored, "no payload was ever stored: the form refuses everything"
+    _report(capsys, "story form", len(PAYLOADS) + len(FILES), before)
+
+
+# --- The public submission-link form --------------------------------------------------------------
+
+
+def _public_form(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "form_token": str(uuid.uuid4()),
+        "title": "The water committee listens",
+        "narrative": "In March the women's group won a seat on the village water committee.",
+        "language": "es",
+        "event_date": "2026-03-14",
+        "locality": "Quetzaltenango",
+        "change_types": [ChangeType.objects.get(code="participation-decision-making").pk],
+        "who_changed": "group",
+        "target_groups": [TargetGroup.objects.get(code="women").pk],
+        "direction": "positive",
+        "significance": "4",
+        "significance_reason": "For the first time women decide on water.",
+        "contribution": "some",
+        "contribution_text": "The training on local government.",
+        "consent_store": "on",
+        "consent_quote_internal": "on",
+        "storyteller_name": "María",
+        "storyteller_contact": "+502 5555 0000",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_it_refuses_or_escapes_every_payload_in_the_public_link_form(
+    world: World,
+    client_as: Callable[[str], Client],
+    settings: Settings,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings.LINK_RATE_PER_ADDRESS_PER_HOUR = 100_000
+    settings.LINK_RATE_PER_LINK_PER_HOUR = 100_000
+    link = SubmissionLink.objects.create(
+        label="Bad input",
+        partner=world.alpha,
+        project=world.alpha_project,
+        created_by=world.users["staff"],
+        expires_at=timezone.now() + dt.timedelta(days=14),
+        max_uses=100_000,
+    )
+    client = Client()
+    url = reverse("link-submit", args=[link.token])
+    before, stored = Counter.requests, 0
+    for index, (label, payload) in enumerate(PAYLOADS):
+        posts = [dict.fromkeys(TEXT_FIELDS, payload)]
+        posts.append({TEXT_FIELDS[index % len(TEXT_FIELDS)]: payload})
+        posts += [{field: payload} for field in _choices_for(index, LINK_CHOICE_FIELDS)]
+        for overrides in posts:
+            what = f"link-submit {sorted(overrides)}={label}"
+            response = _check(client.post(url, _public_form(**overrides)), what)
+            if _refused_or_stored(client, response, payload, what):
+                stored += 1
+    assert stored, "no payload was ever stored: the form refuses everything"
+    # What came in through the link is shown to staff escaped too.
+    staff = client_as("staff")
+    for story in ChangeStory.objects.filter(project=world.alpha_project).exclude(
+        pk=world.alpha_story.pk
+    )[:50]:
+        page = _check(staff.get(reverse("story-detail", args=[story.pk])), "staff detail")
+        assert page.status_code == 200
+        for _label, payload in PAYLOADS:
+            assert not _unescaped(payload, page.content.decode())
+    _report(capsys, "public link form", len(PAYLOADS), before)
+
+
+# --- Login and one-time code ----------------------------------------------------------------------
+
+
+def test_it_survives_every_payload_in_the_login_and_code_forms(
+    world: World, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Lock-out after repeated failures is a refusal too (not a 5xx), but it would stop the
+    # payloads from reaching the form; it has its own tests.
+    settings.AXES_ENABLED = False
+    url = reverse("login")
+    before = Counter.requests
+    # The code form is only reachable after a correct password.
+    code_client = Client()
+    response = code_client.post(url, {"username": "staff", "password": PASSWORD})
+    assert response["Location"] == reverse("login-otp")
+    for label, payload in PAYLOADS:
+        response = _check(
+            code_client.post(reverse("login-otp"), {"otp_token": payload}), f"otp={label}"
+        )
+        assert response.status_code == 200, label
+        assert not _unescaped(payload, response.content.decode()), label
+    # A cheap hasher from here on: the test is about the form, not the cost of 200 hashes.
+    # The fixture's PBKDF2 hashes then match nothing, which suits a corpus of wrong passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    client = Client()
+    for label, payload in PAYLOADS:
+        for data in (
+            {"username": payload, "password": PASSWORD},
+            {"username": "partner", "password": payload},
+        ):
+            response = _check(client.post(url, data), f"login {sorted(data)}={label}")
+            assert response.status_code in (200, 302, 403, 429), label
+            assert not _unescaped(payload, response.content.decode()), label
+    _report(capsys, "login and code forms", len(PAYLOADS), before)
