@@ -20,13 +20,12 @@ from partners.models import Partner
 from progress import links
 from progress.models import (
     ChangeStory,
-    ChangeType,
     LinkSubmissionAttempt,
     Storyteller,
     SubmissionLink,
-    TargetGroup,
 )
 from progress.tasks import purge_link_attempts
+from tests.form_data import public_story_data
 
 TITLE = "The water committee listens"
 MANAGERS = ("admin", "staff", "officer", "partner", "partner2", "secret")
@@ -52,28 +51,7 @@ def _link(world: World, partner: Partner | None = None, **overrides: Any) -> Sub
 
 
 def _public_form(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "form_token": str(uuid.uuid4()),
-        "title": TITLE,
-        "narrative": "In March the women's group won a seat on the village water committee.",
-        "language": "es",
-        "event_date": "2026-03-14",
-        "locality": "Quetzaltenango",
-        "change_types": [ChangeType.objects.get(code="participation-decision-making").pk],
-        "who_changed": "group",
-        "target_groups": [TargetGroup.objects.get(code="women").pk],
-        "direction": "positive",
-        "significance": "4",
-        "significance_reason": "For the first time women decide on water.",
-        "contribution": "some",
-        "contribution_text": "The training on local government.",
-        "consent_store": "on",
-        "consent_quote_internal": "on",
-        "storyteller_name": "María",
-        "storyteller_contact": "+502 5555 0000",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+    return public_story_data(**{"title": TITLE, **overrides})
 
 
 def _submit_url(link: SubmissionLink) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -12,41 +11,15 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from conftest import World
-from progress.models import ChangeStory, ChangeType, StoryEvent, Storyteller, TargetGroup
+from progress.models import ChangeStory, ChangeType, StoryEvent, Storyteller
 from tests import factories
+from tests.form_data import story_form_data
 
 Status = ChangeStory.Status
 
 
 def _story_form(world: World, **overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "form_token": str(uuid.uuid4()),
-        "title": "The water committee listens",
-        "narrative": "In March the women's group won a seat on the village water committee.",
-        "language": "en",
-        "event_date": "2026-03-14",
-        "partner": world.alpha.pk,
-        "project": world.alpha_project.pk,
-        "country": "GT",
-        "locality": "Quetzaltenango",
-        "submitter_role": "partner",
-        "collection_mode": "self_entered",
-        "change_types": [ChangeType.objects.get(code="participation-decision-making").pk],
-        "who_changed": "group",
-        "target_groups": [TargetGroup.objects.get(code="women").pk],
-        "direction": "positive",
-        "significance": "4",
-        "significance_reason": "For the first time women decide on water.",
-        "contribution": "some",
-        "contribution_text": "The training on local government.",
-        "consent_store": "on",
-        "consent_quote_internal": "on",
-        "storyteller_name": "María",
-        "storyteller_contact": "via the partner",
-        "submit": "submit",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+    return story_form_data(world, **overrides)
 
 
 def test_it_saves_a_half_written_draft(world: World, client_as: Callable[[str], Client]) -> None:

@@ -12,7 +12,6 @@ thousands of cases each building the fixture world would take minutes.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,8 +23,9 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from conftest import World
-from progress.models import ChangeStory, ChangeType, SubmissionLink, TargetGroup
+from progress.models import ChangeStory, SubmissionLink
 from tests.factories import PASSWORD
+from tests.form_data import public_story_data, story_form_data
 from tests.security.payloads import FILES, PAYLOADS
 
 LIST_PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -137,34 +137,7 @@ def test_it_survives_every_payload_in_every_filter_parameter(
 
 
 def _story_form(world: World, **overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "form_token": str(uuid.uuid4()),
-        "title": "The water committee listens",
-        "narrative": "In March the women's group won a seat on the village water committee.",
-        "language": "en",
-        "event_date": "2026-03-14",
-        "partner": world.alpha.pk,
-        "project": world.alpha_project.pk,
-        "country": "GT",
-        "locality": "Quetzaltenango",
-        "submitter_role": "partner",
-        "collection_mode": "self_entered",
-        "change_types": [ChangeType.objects.get(code="participation-decision-making").pk],
-        "who_changed": "group",
-        "target_groups": [TargetGroup.objects.get(code="women").pk],
-        "direction": "positive",
-        "significance": "4",
-        "significance_reason": "For the first time women decide on water.",
-        "contribution": "some",
-        "contribution_text": "The training on local government.",
-        "consent_store": "on",
-        "consent_quote_internal": "on",
-        "storyteller_name": "María",
-        "storyteller_contact": "via the partner",
-        "submit": "submit",
-    }
-    data.update(overrides)
-    return data
+    return story_form_data(world, **overrides)
 
 
 def _refused_or_stored(client: Client, response: Any, payload: str, what: str) -> bool:
@@ -215,28 +188,7 @@ def test_it_refuses_or_escapes_every_payload_in_the_story_form(
 
 
 def _public_form(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "form_token": str(uuid.uuid4()),
-        "title": "The water committee listens",
-        "narrative": "In March the women's group won a seat on the village water committee.",
-        "language": "es",
-        "event_date": "2026-03-14",
-        "locality": "Quetzaltenango",
-        "change_types": [ChangeType.objects.get(code="participation-decision-making").pk],
-        "who_changed": "group",
-        "target_groups": [TargetGroup.objects.get(code="women").pk],
-        "direction": "positive",
-        "significance": "4",
-        "significance_reason": "For the first time women decide on water.",
-        "contribution": "some",
-        "contribution_text": "The training on local government.",
-        "consent_store": "on",
-        "consent_quote_internal": "on",
-        "storyteller_name": "María",
-        "storyteller_contact": "+502 5555 0000",
-    }
-    data.update(overrides)
-    return data
+    return public_story_data(**overrides)
 
 
 def test_it_refuses_or_escapes_every_payload_in_the_public_link_form(
