@@ -253,8 +253,7 @@ def story_withdraw_consent(*, actor: User, story: ChangeStory) -> ChangeStory | 
     story = ChangeStory.objects.select_for_update().get(pk=story.pk)
     if not access.can_withdraw_consent(actor, story):
         raise PermissionDenied
-    for attachment in story.attachments.all():
-        attachment.file.delete(save=False)
+    # Their files go after commit (progress.signals).
     story.attachments.all().delete()
     Storyteller.objects.filter(story=story).delete()
     if not story.consent_store or story.status in (Status.DRAFT, Status.RETURNED):

@@ -17,7 +17,7 @@ from django.urls import reverse
 from PIL import Image, PngImagePlugin
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
-from pytest_django import DjangoAssertNumQueries
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 from pytest_django.fixtures import Settings
 
 from conftest import World
@@ -573,3 +573,16 @@ def test_it_shows_attachments_read_only_in_the_admin(
     # No way in for a file that skipped the checks, and no storage name on show.
     assert 'type="file"' not in html
     assert str(attachment.file.name) not in html
+
+
+def test_it_removes_the_file_when_the_story_is_deleted_in_the_admin_way(
+    world: World,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    story = factories.StoryFactory.create(partner=world.alpha)
+    attachment = _attachment_on(story)
+    path = Path(attachment.file.path)
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        story.delete()  # cascades to the attachment row without any service
+    assert not path.exists()
