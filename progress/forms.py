@@ -69,6 +69,22 @@ class MultipleFileField(forms.FileField):
         return processed
 
 
+# The storyteller's assessment and consent: the same questions on the staff/partner form and on
+# the public form of submission links.
+ASSESSMENT_AND_CONSENT_FIELDS = (
+    "change_types",
+    "who_changed",
+    "target_groups",
+    "direction",
+    "significance",
+    "significance_reason",
+    "contribution",
+    "contribution_text",
+    "consent_store",
+    "consent_quote_internal",
+    "consent_publish",
+)
+
 # The widgets of the storyteller's assessment, shared by the staff/partner form and the public
 # form of submission links.
 STORY_WIDGETS = {
@@ -167,17 +183,7 @@ class StoryForm(forms.ModelForm):
             "locality",
             "submitter_role",
             "collection_mode",
-            "change_types",
-            "who_changed",
-            "target_groups",
-            "direction",
-            "significance",
-            "significance_reason",
-            "contribution",
-            "contribution_text",
-            "consent_store",
-            "consent_quote_internal",
-            "consent_publish",
+            *ASSESSMENT_AND_CONSENT_FIELDS,
         ]
         widgets = STORY_WIDGETS
         labels = {

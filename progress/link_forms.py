@@ -15,7 +15,12 @@ from portal import access
 from portal.models import User
 from programs.models import Project
 from progress import links
-from progress.forms import STORY_WIDGETS, BoundedModelMultipleChoiceField, drop_blank_radio_choices
+from progress.forms import (
+    ASSESSMENT_AND_CONSENT_FIELDS,
+    STORY_WIDGETS,
+    BoundedModelMultipleChoiceField,
+    drop_blank_radio_choices,
+)
 from progress.models import ChangeStory, ChangeType, TargetGroup
 
 
@@ -122,17 +127,7 @@ class LinkStoryForm(forms.ModelForm):
             "language",
             "event_date",
             "locality",
-            "change_types",
-            "who_changed",
-            "target_groups",
-            "direction",
-            "significance",
-            "significance_reason",
-            "contribution",
-            "contribution_text",
-            "consent_store",
-            "consent_quote_internal",
-            "consent_publish",
+            *ASSESSMENT_AND_CONSENT_FIELDS,
         ]
         widgets = STORY_WIDGETS
         help_texts = {
