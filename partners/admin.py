@@ -10,6 +10,7 @@ from partners.models import (
     PartnerContact,
     SolidarityNetwork,
 )
+from portal.admin_privacy import NeutralAdminHistoryMixin
 from portal.admin_scoping import AccessScopedAdminMixin
 
 
@@ -19,7 +20,8 @@ class PartnerContactInline(AccessScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
+class PartnerAdmin(NeutralAdminHistoryMixin, AccessScopedAdminMixin, admin.ModelAdmin):
+    # The admin history names partners and their contact rows by id, never a contact's name.
     list_display = ("name", "kind", "country", "region", "status", "is_confidential", "pseudonym")
     list_filter = ("kind", "status", "region", "is_confidential")
     search_fields = ("name", "pseudonym")

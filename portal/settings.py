@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # django-auditlog, with the portal's registrations (what is recorded, and what never is).
+    "portal.audit.PortalAuditlogConfig",
     "csp",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "portal.middleware.SecondFactorRequiredMiddleware",
     "portal.middleware.SessionTimeoutMiddleware",
+    # After the session checks: changes are recorded with the user who is really logged in.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -242,7 +246,10 @@ if not DEBUG:
 # --- Celery ------------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = None
+# Results are kept only for the tasks that ask (the rebuild's progress bar reads them).
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_EXPIRES = 24 * 3600
 # Without a broker the embedded default runs every task in-process, at once.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -264,6 +271,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 60 * 60 * 2,
 }
 CELERY_BROKER_POOL_LIMIT = 10
+CELERY_REDIS_SOCKET_TIMEOUT = 3
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "clear-expired-sessions": {
         "task": "portal.clear_expired_sessions",
@@ -279,6 +288,24 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "progress.refresh_aggregates",
         "schedule": 30,
     },
+}
+
+# --- Audit trail and retention (docs/security.md, "Privacy duties") ---------------------------
+# The client's address is personal data and says nothing the actor does not.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+# Foreign keys as ids: a story's partner or programme is never copied into history by name.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = False
+# Drafts nobody has touched for this many days are deleted by ``manage.py purge_stale``.
+RETENTION_DRAFT_DAYS = env.int("RETENTION_DRAFT_DAYS", default=365)
+# Submission links expired or revoked this many days ago are deleted with their attempts.
+RETENTION_LINK_DAYS = env.int("RETENTION_LINK_DAYS", default=90)
+if RETENTION_DRAFT_DAYS < 1 or RETENTION_LINK_DAYS < 1:
+    raise ImproperlyConfigured("RETENTION_DRAFT_DAYS and RETENTION_LINK_DAYS must be at least 1.")
+# The retention task lives beside its service, not in an app's tasks.py: import it on workers.
+CELERY_IMPORTS = ["portal.retention"]
+CELERY_BEAT_SCHEDULE["purge-stale-data"] = {
+    "task": "portal.purge_stale",
+    "schedule": 60 * 60 * 24,
 }
 
 # --- Cache (used by health checks and rate limits) ---------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from portal import access
 from portal.models import User
-from progress import tasks
+from progress import aggregates
 from progress.attachments import MAX_ATTACHMENTS_PER_STORY, ProcessedAttachment
 from progress.models import (
     AggregateOutbox,
@@ -46,8 +46,7 @@ COMMENT_REQUIRED = {Action.RETURNED, Action.SELECTED}
 
 def _queue_aggregate_refresh(partner_id: int) -> None:
     """Record, in the caller's transaction, that this partner's report cells are stale."""
-    AggregateOutbox.objects.create(partner_id=partner_id)
-    transaction.on_commit(tasks.request_refresh)
+    aggregates.mark_stale(subject=AggregateOutbox.Subject.STORIES, partner_ids=[partner_id])
 
 
 def _record(
@@ -296,3 +295,40 @@ def story_defaults_for(user: User, **initial: Any) -> dict[str, Any]:
         )
     defaults.update(initial)
     return defaults
+
+
+# Drafts deleted per transaction by the retention purge: bounded locks, bounded memory.
+DRAFT_PURGE_BATCH = 500
+
+
+def story_drafts_purge(*, updated_before: datetime, dry_run: bool = False) -> int:
+    """Delete the drafts nobody has touched since ``updated_before``; returns how many.
+
+    The retention rule of ``portal.retention``. Drafts are not counted in the report figures,
+    but each batch still marks its partners' cells stale in its own transaction, so that the
+    figures never depend on that. Storytellers, history and attachments go with each draft
+    (cascade), the attachments' files once the deletion has committed (``progress.signals``).
+    """
+    stale = ChangeStory.objects.filter(status=Status.DRAFT, updated_at__lt=updated_before)
+    if dry_run:
+        return stale.count()
+    purged = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                stale.select_for_update()
+                .order_by("pk")
+                .values_list("pk", "partner_id")[:DRAFT_PURGE_BATCH]
+            )
+            if not batch:
+                break
+            for partner_id in sorted({partner_id for _pk, partner_id in batch}):
+                _queue_aggregate_refresh(partner_id)
+            _total, per_model = stale.filter(pk__in=[pk for pk, _partner in batch]).delete()
+        deleted = per_model.get(ChangeStory._meta.label, 0)
+        purged += deleted
+        if deleted < len(batch):
+            # Locked rows cannot have changed; stop rather than loop if the database disagrees.
+            break
+    logger.info("story.drafts_purged count=%d", purged)
+    return purged
