@@ -160,6 +160,12 @@ def main() -> None:
         ("story list, status filter", reverse("story-list") + "?status=submitted"),
         ("story list, type and country", reverse("story-list") + "?change_type=1&country=GT"),
         ("story list, search", reverse("story-list") + "?q=committee"),
+        ("report", reverse("report")),
+        (
+            "report, one programme, 2025",
+            reverse("report") + f"?program={program.pk}&month_from=2025-01&month_to=2025-12",  # type: ignore[union-attr]
+        ),
+        ("report, one partner", reverse("report") + f"?partner={alpha.pk}"),
     ]
     print(
         f"\n{connection.vendor}, {ChangeStory.objects.count():,} stories, "
@@ -174,6 +180,62 @@ def main() -> None:
             median, p95, queries, status = measure(client, url, args.requests)
             assert status == 200, (label, status)
             print(f"| {label} | {username} | {median:.1f} | {p95:.1f} | {queries} |")
+    measure_aggregates(alpha.pk)
+    measure_exports(client_for("staff"), alpha.pk)
+
+
+def measure_aggregates(partner_id: int) -> None:
+    """A full rebuild against one plain GROUP BY over the same stories, and one refresh."""
+    from progress import aggregates
+    from progress.models import StoryAggregate
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT country, program_id, COUNT(*) FROM progress_changestory "
+            "WHERE status IN ('verified', 'selected') GROUP BY country, program_id"
+        )
+        cursor.fetchall()
+    group_by = time.perf_counter() - started
+    started = time.perf_counter()
+    cells = aggregates.rebuild_all()
+    rebuild = time.perf_counter() - started
+    started = time.perf_counter()
+    aggregates.refresh_partners([partner_id])
+    refresh = time.perf_counter() - started
+    counted = ChangeStory.objects.filter(status__in=aggregates.COUNTED_STATUSES).count()
+    print(
+        f"\nOne GROUP BY over the stories: {group_by:.2f} s. Full rebuild: {rebuild:.2f} s "
+        f"({rebuild / group_by:.1f}x), {cells:,} cells ({StoryAggregate.objects.count():,} of "
+        f"stories) from {counted:,} counted stories. "
+        f"Refresh of one partner: {refresh * 1000:.0f} ms."
+    )
+
+
+def measure_exports(client: Client, partner_id: int) -> None:
+    """Downloads streamed to the end: time and the process's peak memory while they run."""
+    import resource
+
+    for label, url in [
+        (
+            "stories of one partner, CSV",
+            f"{reverse('story-export', args=['csv'])}?partner={partner_id}",
+        ),
+        (
+            "stories of one partner, XLSX",
+            f"{reverse('story-export', args=['xlsx'])}?partner={partner_id}",
+        ),
+        ("every counted story, CSV", f"{reverse('story-export', args=['csv'])}?counted=1"),
+        ("every figure cell, CSV", reverse("report-figures-export", args=["csv"])),
+    ]:
+        started = time.perf_counter()
+        response = client.get(url)
+        size = sum(len(chunk) for chunk in response.streaming_content)  # type: ignore[attr-defined,misc]
+        elapsed = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"Export {label}: {elapsed:.1f} s, {size / 1e6:.1f} MB, peak RSS so far {peak:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -320,6 +320,47 @@ def partner_country_label(partner: Partner, user: AnyUser) -> str:
     return str(partner.get_region_display())
 
 
+# --- Reports ---------------------------------------------------------------------------------
+
+SMALL_CELL = 5  # a network member's report hides any count from 1 to 4
+
+
+def visible_report_cells(user: AnyUser, cells: QuerySet[M]) -> QuerySet[M]:
+    """The aggregate cells (story or activity) a viewer's reports and exports read.
+
+    Staff read every cell, officers included: a confidential partner's figures count in their
+    reports, but only under its pseudonym and region (``report_identifies``). A partner user
+    reads its own organisation's cells, a network member those of its networks' partners that
+    are not confidential.
+    """
+    viewer = _as_user(user)
+    if viewer is None:
+        return cells.none()
+    if viewer.is_portal_staff:
+        return cells
+    if viewer.is_partner_user:
+        return cells.filter(partner_id=_own_partner_id(viewer))
+    if viewer.is_network_member:
+        return cells.filter(partner__in=visible_partners(viewer).values("pk"))
+    return cells.none()
+
+
+def report_identifies(user: AnyUser, *, partner_id: int | None, is_confidential: bool) -> bool:
+    """Whether a report row may carry the partner's name and country rather than its pseudonym
+    and region (the same rule as ``may_identify``, from the values a grouped query returns)."""
+    if not is_confidential:
+        return True
+    viewer = _as_user(user)
+    if viewer is None:
+        return False
+    return viewer.sees_confidential or (viewer.is_partner_user and viewer.partner_id == partner_id)
+
+
+def report_suppresses_small_cells(user: AnyUser) -> bool:
+    viewer = _as_user(user)
+    return viewer is not None and viewer.is_network_member and not viewer.is_portal_staff
+
+
 # --- What a viewer may do with a story it can see ---------------------------------------------
 
 EDITABLE_STORY_STATUSES = (ChangeStory.Status.DRAFT, ChangeStory.Status.RETURNED)

@@ -19,12 +19,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("partner-list"), _("Partners")),
             (reverse("program-list"), _("Programmes")),
             (reverse("story-list"), _("Stories")),
+            (reverse("activity-list"), _("Activities")),
+            (reverse("report"), _("Reports")),
             (reverse("network-list"), _("Networks")),
         ]
     elif user.is_partner_user:
         items = [
             (reverse("partner-detail", args=[user.partner_id]), _("Our organisation")),
             (reverse("story-list"), _("Stories")),
+            (reverse("activity-list"), _("Activities")),
+            (reverse("report"), _("Report")),
             (reverse("program-list"), _("Programmes")),
         ]
     elif user.is_network_member:
@@ -34,6 +38,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("partner-list"), _("Partners")),
             (reverse("program-list"), _("Programmes")),
             (reverse("story-list"), _("Stories")),
+            (reverse("report"), _("Report")),
         ]
     return {
         "nav_items": [

@@ -44,10 +44,10 @@ class StaffDashboard:
 
 
 def _verified_by_change_type() -> list[tuple[str, int, float]]:
-    """From the aggregates (the totals cells), not the stories: the cost stays flat."""
+    """From the aggregates (the per-type cells), not the stories: the cost stays flat."""
     totals = {
         row["change_type"]: row
-        for row in StoryAggregate.objects.filter(target_group__isnull=True)
+        for row in StoryAggregate.objects.filter(change_type__isnull=False)
         .values("change_type")
         .annotate(stories=Sum("story_count"), significance=Sum("significance_sum"))
     }

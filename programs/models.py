@@ -293,3 +293,54 @@ class Activity(models.Model):
     @property
     def participants_total(self) -> int:
         return self.participants_women + self.participants_men + self.participants_other
+
+
+class ActivityAggregate(models.Model):
+    """Held activities and their participants per quarter, programme, plan, partner and kind.
+
+    Built in the database by ``programs.aggregates`` (INSERT … SELECT … GROUP BY), like the
+    story aggregates, and refreshed through the same outbox.
+    """
+
+    quarter = models.DateField(_("quarter"), help_text=_("First day of the quarter."))
+    program = models.ForeignKey(
+        Program, verbose_name=_("programme"), on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    focus_area = models.CharField(_("focus area"), max_length=16, blank=True)
+    plan = models.ForeignKey(
+        ActivityPlan,
+        verbose_name=_("activity plan"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    region = models.CharField(_("region"), max_length=20, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    activity_count = models.PositiveIntegerField(_("activities"))
+    participants_women = models.PositiveIntegerField(_("women"))
+    participants_men = models.PositiveIntegerField(_("men"))
+    participants_other = models.PositiveIntegerField(_("other or not stated"))
+    participants_youth = models.PositiveIntegerField(_("young people"))
+
+    class Meta:
+        verbose_name = _("activity aggregate")
+        verbose_name_plural = _("activity aggregates")
+        indexes = [
+            models.Index(fields=["partner", "quarter"], name="activityaggregate_partner_idx"),
+            models.Index(fields=["quarter"], name="activityaggregate_quarter_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quarter:%Y-%m} {self.partner_id} {self.kind}: {self.activity_count}"
+
+    @property
+    def participants_total(self) -> int:
+        return self.participants_women + self.participants_men + self.participants_other

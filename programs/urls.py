@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from programs import views
 
@@ -7,4 +7,8 @@ urlpatterns = [
     path("programmes/iati.xml", views.iati_export, name="iati-export"),
     path("programmes/<int:pk>/", views.program_detail, name="program-detail"),
     path("projects/<int:pk>/", views.project_detail, name="project-detail"),
+    path("activities/", views.activity_list, name="activity-list"),
+    re_path(
+        r"^activities/export\.(?P<fmt>csv|xlsx)$", views.activity_export, name="activity-export"
+    ),
 ]

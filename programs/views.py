@@ -4,10 +4,14 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from portal import access
+from portal import access, exports
+from portal.pagination import paginate
+from programs import exports as activity_exports
 from programs import iati
+from programs.filters import ActivityFilter
 from programs.models import FocusArea
 
 
@@ -112,3 +116,43 @@ def iati_export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="iati-activities.xml"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_GET
+def activity_list(request: HttpRequest) -> HttpResponse:
+    """Held activities with their participants: the list behind the report's figures."""
+    user = request.user
+    if not (getattr(user, "is_portal_staff", False) or getattr(user, "is_partner_user", False)):
+        raise Http404
+    activities = (
+        access.visible_activities(user)
+        .select_related("partner", "project__partner", "planned__plan")
+        .order_by("-date", "-id")
+    )
+    filterset = ActivityFilter(request.GET, queryset=activities, user=user)
+    return render(
+        request,
+        "programs/activity_list.html",
+        {"filter": filterset, "page": paginate(request, filterset.qs)},
+    )
+
+
+@require_GET
+def activity_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The activity list as it is filtered, as CSV or XLSX."""
+    user = request.user
+    if not (getattr(user, "is_portal_staff", False) or getattr(user, "is_partner_user", False)):
+        raise Http404
+    activities = access.visible_activities(user).order_by("-date", "-id")
+    filterset = ActivityFilter(request.GET, queryset=activities, user=user)
+    if not filterset.form.is_valid():
+        return exports.invalid_filters(request, filterset.form)
+    return exports.download(
+        request,
+        fmt,
+        filename="activities",
+        title=_("Activities"),
+        header=activity_exports.activity_header(),
+        rows=activity_exports.activity_rows(filterset.qs),
+        count=filterset.qs.count,
+    )

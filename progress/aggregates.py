@@ -1,125 +1,288 @@
-"""Story aggregates, computed in the database.
+"""Report aggregates, computed in the database.
 
-Each cell counts verified (or selected) stories and sums their significance per month,
-country, region, programme, focus area, partner, change type, target group and teller. Cells
-are always recomputed from the stories (``INSERT … SELECT … GROUP BY``), never incremented, so
-running a refresh twice, or after a crash, gives the same table.
+Story cells count verified (or selected) stories per month, country, region, programme, focus
+area, partner, teller and significance, and per change type or target group (see ``Split``).
+Activity cells count held activities and their participants per quarter, programme, plan,
+partner and kind. Cells are
+always recomputed from their sources (``INSERT … SELECT … GROUP BY``), never incremented, so a
+refresh that runs twice, or after a crash, gives the same table.
 
-Two paths share the same SQL: ``refresh_partners`` recomputes the cells of a few partners (fed
-by the outbox that story changes write in their own transaction), ``rebuild_all`` recomputes
-everything in one transaction, so readers see either the old table or the new one.
+Two paths share the same SQL: ``refresh`` recomputes the cells of a few partners (fed by the
+outbox that every change writes in its own transaction), ``rebuild_all`` recomputes everything
+in one transaction, so readers see either the old tables or the new ones, never a half-built
+report. ``rebuild_all`` reports its progress step by step through a callback; the Celery task
+turns that into task state for the progress bar.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from partners.models import Partner
-from programs.models import Program
+from programs.models import (
+    Activity,
+    ActivityAggregate,
+    ActivityPlan,
+    PlannedActivity,
+    Program,
+    Project,
+)
 from progress.models import AggregateOutbox, ChangeStory, ReportState, StoryAggregate
 
 logger = logging.getLogger(__name__)
 
 COUNTED_STATUSES = (ChangeStory.Status.VERIFIED, ChangeStory.Status.SELECTED)
 OUTBOX_BATCH = 500
+Subject = AggregateOutbox.Subject
 
 
-def _month_sql() -> str:
+def _truncate_sql(column: str, unit: str) -> str:
     if connection.vendor == "postgresql":
-        return "CAST(date_trunc('month', s.event_date) AS date)"
-    return "date(s.event_date, 'start of month')"
+        return f"CAST(date_trunc('{unit}', {column}) AS date)"
+    if unit == "month":
+        return f"date({column}, 'start of month')"
+    # SQLite has no quarter: step back from the month's first day to the quarter's.
+    return (
+        f"date({column}, 'start of month', "
+        f"'-' || ((CAST(strftime('%m', {column}) AS integer) - 1) % 3) || ' months')"
+    )
 
 
-def _insert_select_sql(partner_count: int | None, *, per_group: bool) -> str:
-    """One INSERT … SELECT … GROUP BY.
+@dataclass(frozen=True)
+class _Scope:
+    """Which rows one statement covers: some partners (or all), some years (or all)."""
 
-    ``per_group=False`` writes the cells with ``target_group`` NULL: every story once per change
-    type, whatever groups it names. ``per_group=True`` writes one cell per named group. Figures
-    per change type read the first kind, figures per group the second, and neither counts a
-    story twice.
+    partner_ids: list[int] | None = None
+    years: tuple[int, int] | None = None
+
+    def story_sql(self) -> tuple[str, list[Any]]:
+        sql, params = "", list[Any]()
+        if self.partner_ids is not None:
+            sql += f" AND s.partner_id IN ({', '.join(['%s'] * len(self.partner_ids))})"
+            params += self.partner_ids
+        if self.years is not None:
+            sql += " AND s.event_date >= %s AND s.event_date < %s"
+            params += [date(self.years[0], 1, 1), date(self.years[1] + 1, 1, 1)]
+        return sql, params
+
+
+class Split:
+    """The three kinds of story cell; each counts a story once within its kind.
+
+    ``STORY`` cells (no type, no group) count each story once: stories per month, country,
+    programme, partner. ``TYPE`` cells count it once per change type its teller chose, ``GROUP``
+    cells once per target group it names. Sum cells of one kind, never across kinds.
     """
-    month = _month_sql()
+
+    STORY = "story"
+    TYPE = "type"
+    GROUP = "group"
+
+
+def _story_insert_sql(scope_sql: str, split: str) -> str:
+    """One INSERT … SELECT … GROUP BY over the counted stories, for one kind of cell."""
+    month = _truncate_sql("s.event_date", "month")
     story = ChangeStory._meta.db_table
-    types = ChangeStory.change_types.through._meta.db_table
-    groups = ChangeStory.target_groups.through._meta.db_table
-    placeholders = ", ".join(["%s"] * (partner_count or 0))
-    partner_filter = "" if partner_count is None else f"AND s.partner_id IN ({placeholders})"
-    group_column = "tg.targetgroup_id" if per_group else "NULL"
-    group_join = f"JOIN {groups} tg ON tg.changestory_id = s.id" if per_group else ""
-    group_by = ", tg.targetgroup_id" if per_group else ""
+    through = {
+        Split.TYPE: (ChangeStory.change_types.through._meta.db_table, "changetype_id"),
+        Split.GROUP: (ChangeStory.target_groups.through._meta.db_table, "targetgroup_id"),
+    }
+    type_column = group_column = "NULL"
+    join = group_by = ""
+    if split in through:
+        table, column = through[split]
+        join = f"JOIN {table} x ON x.changestory_id = s.id"
+        group_by = f", x.{column}"
+        if split == Split.TYPE:
+            type_column = f"x.{column}"
+        else:
+            group_column = f"x.{column}"
     return f"""
         INSERT INTO {StoryAggregate._meta.db_table}
             (month, country, region, program_id, focus_area, partner_id, change_type_id,
-             target_group_id, submitter_role, story_count, significance_sum)
+             target_group_id, submitter_role, significance, story_count, significance_sum)
         SELECT {month}, s.country, p.region, s.program_id, COALESCE(pr.focus_area, ''),
-               s.partner_id, ct.changetype_id, {group_column}, s.submitter_role,
-               COUNT(*), SUM(s.significance)
+               s.partner_id, {type_column}, {group_column}, s.submitter_role,
+               s.significance, COUNT(*), SUM(s.significance)
         FROM {story} s
         JOIN {Partner._meta.db_table} p ON p.id = s.partner_id
         LEFT JOIN {Program._meta.db_table} pr ON pr.id = s.program_id
-        JOIN {types} ct ON ct.changestory_id = s.id
-        {group_join}
-        WHERE s.status IN (%s, %s) AND s.event_date IS NOT NULL {partner_filter}
+        {join}
+        WHERE s.status IN (%s, %s) AND s.event_date IS NOT NULL
+              AND s.significance IS NOT NULL {scope_sql}
         GROUP BY {month}, s.country, p.region, s.program_id, pr.focus_area, s.partner_id,
-                 ct.changetype_id, s.submitter_role{group_by}
+                 s.submitter_role, s.significance{group_by}
     """  # noqa: S608 - table names come from the models, values are parameters
 
 
-def _insert(partner_ids: list[int] | None) -> None:
-    params: list[str | int] = [*COUNTED_STATUSES, *(partner_ids or [])]
+def _activity_insert_sql(partner_count: int | None) -> str:
+    """One INSERT … SELECT … GROUP BY over the held activities.
+
+    An activity belongs to its own partner, else to its project's; to its project's programme,
+    else to its plan's. ``partner_count`` limits the statement to those partners plus the
+    activities that have none (few: Swedish-side work), which every refresh recomputes.
+    """
+    quarter = _truncate_sql("a.date", "quarter")
+    partner = "COALESCE(a.partner_id, pj.partner_id)"
+    program = "COALESCE(pj.program_id, pl.program_id)"
+    scope = ""
+    if partner_count is not None:
+        placeholders = ", ".join(["%s"] * partner_count) or "NULL"
+        scope = f"WHERE {partner} IN ({placeholders}) OR {partner} IS NULL"
+    return f"""
+        INSERT INTO {ActivityAggregate._meta.db_table}
+            (quarter, program_id, focus_area, plan_id, partner_id, country, region, kind,
+             activity_count, participants_women, participants_men, participants_other,
+             participants_youth)
+        SELECT {quarter}, {program}, COALESCE(pr.focus_area, ''), pa.plan_id, {partner},
+               COALESCE(p.country, ''), COALESCE(p.region, ''), a.kind, COUNT(*),
+               SUM(a.participants_women), SUM(a.participants_men), SUM(a.participants_other),
+               SUM(a.participants_youth)
+        FROM {Activity._meta.db_table} a
+        LEFT JOIN {Project._meta.db_table} pj ON pj.id = a.project_id
+        LEFT JOIN {PlannedActivity._meta.db_table} pa ON pa.id = a.planned_id
+        LEFT JOIN {ActivityPlan._meta.db_table} pl ON pl.id = pa.plan_id
+        LEFT JOIN {Program._meta.db_table} pr ON pr.id = {program}
+        LEFT JOIN {Partner._meta.db_table} p ON p.id = {partner}
+        {scope}
+        GROUP BY {quarter}, {program}, pr.focus_area, pa.plan_id, {partner}, p.country,
+                 p.region, a.kind
+    """  # noqa: S608 - table names come from the models, values are parameters
+
+
+def _insert_stories(scope: _Scope) -> None:
+    scope_sql, scope_params = scope.story_sql()
+    params: list[Any] = [*COUNTED_STATUSES, *scope_params]
+    with connection.cursor() as cursor:
+        for split in (Split.STORY, Split.TYPE, Split.GROUP):
+            cursor.execute(_story_insert_sql(scope_sql, split), params)
+
+
+def _insert_activities(partner_ids: list[int] | None) -> None:
     count = None if partner_ids is None else len(partner_ids)
     with connection.cursor() as cursor:
-        cursor.execute(_insert_select_sql(count, per_group=False), params)
-        cursor.execute(_insert_select_sql(count, per_group=True), params)
+        cursor.execute(_activity_insert_sql(count), partner_ids or [])
 
 
-def _mark_refreshed() -> None:
-    ReportState.objects.update_or_create(pk=1, defaults={"refreshed_at": timezone.now()})
+def _mark_refreshed(**fields: object) -> None:
+    ReportState.objects.update_or_create(pk=1, defaults={"refreshed_at": timezone.now(), **fields})
+
+
+def refresh_story_partners(partner_ids: Iterable[int]) -> None:
+    """Recompute every story cell of these partners (inside the caller's transaction)."""
+    ids = sorted(set(partner_ids))
+    if ids:
+        StoryAggregate.objects.filter(partner_id__in=ids).delete()
+        _insert_stories(_Scope(partner_ids=ids))
+
+
+def refresh_activity_partners(partner_ids: Iterable[int]) -> None:
+    """Recompute the activity cells of these partners and of activities without a partner."""
+    ids = sorted(set(partner_ids))
+    ActivityAggregate.objects.filter(partner_id__in=ids).delete()
+    ActivityAggregate.objects.filter(partner__isnull=True).delete()
+    _insert_activities(ids)
 
 
 @transaction.atomic
 def refresh_partners(partner_ids: Iterable[int]) -> None:
-    """Recompute every cell of these partners from their stories."""
+    """Recompute the story and activity cells of these partners."""
     ids = sorted(set(partner_ids))
-    if not ids:
-        return
-    StoryAggregate.objects.filter(partner_id__in=ids).delete()
-    _insert(ids)
+    refresh_story_partners(ids)
+    refresh_activity_partners(ids)
+
+
+def _story_years() -> list[tuple[int, int]]:
+    """The event years of the counted stories, in a handful of slices for progress steps."""
+    bounds = ChangeStory.objects.filter(status__in=COUNTED_STATUSES).aggregate(
+        first=Min("event_date"), last=Max("event_date")
+    )
+    if bounds["first"] is None:
+        return []
+    years = list(range(bounds["first"].year, bounds["last"].year + 1))
+    size = max(1, -(-len(years) // 8))  # at most eight slices
+    return [
+        (chunk[0], chunk[-1]) for chunk in (years[i : i + size] for i in range(0, len(years), size))
+    ]
+
+
+Progress = Callable[[int, int], None]
+
+
+def _no_progress(done: int, total: int) -> None:
+    """The default callback: a rebuild from the command line reports only its result."""
 
 
 @transaction.atomic
-def rebuild_all() -> int:
-    """Recompute the whole table in one transaction; returns the number of cells."""
-    # Whatever the outbox holds now is covered by this rebuild.
+def rebuild_all(progress: Progress = _no_progress) -> int:
+    """Recompute both tables in one transaction; returns the number of cells.
+
+    ``progress(done, total)`` is called after each step (a slice of years of stories, then the
+    activities): the transaction is not visible to anyone until it commits, so the callback is
+    how a caller learns how far it has come.
+    """
+    # Whatever the outbox holds now is covered by this rebuild; later rows stay for the sweep.
     last_outbox_id = AggregateOutbox.objects.order_by("-id").values_list("id", flat=True).first()
+    slices = _story_years()
+    total = len(slices) + 1
+    progress(0, total)
     StoryAggregate.objects.all().delete()
-    _insert(None)
+    for done, years in enumerate(slices, start=1):
+        _insert_stories(_Scope(years=years))
+        progress(done, total)
+    ActivityAggregate.objects.all().delete()
+    _insert_activities(None)
     if last_outbox_id is not None:
         AggregateOutbox.objects.filter(id__lte=last_outbox_id).delete()
-    _mark_refreshed()
-    cells = StoryAggregate.objects.count()
+    _mark_refreshed(rebuilt_at=timezone.now())
+    cells = StoryAggregate.objects.count() + ActivityAggregate.objects.count()
+    progress(total, total)
     logger.info("aggregates.rebuilt cells=%s", cells)
     return cells
 
 
+def _refresh_batch(rows: Sequence[tuple[int, str, int | None]]) -> None:
+    """Recompute what one batch of outbox rows names; a row without a partner means all."""
+    for subject in Subject:
+        partners = [partner for _id, row_subject, partner in rows if row_subject == subject]
+        if not partners:
+            continue
+        everything = any(partner is None for partner in partners)
+        if subject == Subject.STORIES:
+            if everything:
+                StoryAggregate.objects.all().delete()
+                _insert_stories(_Scope())
+            else:
+                refresh_story_partners(p for p in partners if p is not None)
+        elif everything:
+            ActivityAggregate.objects.all().delete()
+            _insert_activities(None)
+        else:
+            refresh_activity_partners(p for p in partners if p is not None)
+
+
 def drain_outbox() -> int:
-    """Refresh the partners the outbox names, a batch per transaction; returns rows drained."""
+    """Refresh the cells the outbox names, a batch per transaction; returns rows drained."""
     drained = 0
     while True:
         with transaction.atomic():
             rows = list(
                 AggregateOutbox.objects.select_for_update(skip_locked=True)
                 .order_by("id")
-                .values_list("id", "partner_id")[:OUTBOX_BATCH]
+                .values_list("id", "subject", "partner_id")[:OUTBOX_BATCH]
             )
             if not rows:
                 break
-            refresh_partners(partner_id for _id, partner_id in rows)
-            AggregateOutbox.objects.filter(id__in=[row_id for row_id, _partner in rows]).delete()
+            _refresh_batch(rows)
+            AggregateOutbox.objects.filter(id__in=[row[0] for row in rows]).delete()
             _mark_refreshed()
             drained += len(rows)
     if drained:
@@ -129,3 +292,21 @@ def drain_outbox() -> int:
 
 def refresh_pending() -> bool:
     return AggregateOutbox.objects.exists()
+
+
+def mark_stale(*, subject: str, partner_ids: Iterable[int | None]) -> None:
+    """Record, in the caller's transaction, that these partners' cells must be recomputed.
+
+    ``None`` among the ids stands for every partner. The refresh is requested once the
+    transaction commits; if the broker cannot take it, the periodic sweep will.
+    """
+    from progress import tasks
+
+    ids = set(partner_ids)
+    targets: list[int | None] = [None]
+    if None not in ids:
+        targets = [*sorted(i for i in ids if i is not None)]
+    rows = [AggregateOutbox(subject=subject, partner_id=partner_id) for partner_id in targets]
+    if rows:
+        AggregateOutbox.objects.bulk_create(rows)
+        transaction.on_commit(tasks.request_refresh)

@@ -9,19 +9,31 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from partners.models import Partner
+from partners.regions import Region
 from portal import access
 from portal.widgets import LongSelect
 from programs.models import FocusArea, Program
 from progress.models import ChangeStory, ChangeType, TargetGroup
 
+COUNTED_STATUSES = (ChangeStory.Status.VERIFIED, ChangeStory.Status.SELECTED)
+
 
 class StoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ChangeStory.Status.choices)
+    # The report counts verified and selected stories; its figures link here with counted=1.
+    counted = django_filters.BooleanFilter(
+        label=_("Counted in reports"),
+        method="only_counted",
+        widget=django_filters.widgets.BooleanWidget,
+    )
     change_type = django_filters.ModelChoiceFilter(
         label=_("Type of change"), queryset=ChangeType.objects.all(), method="through_change_type"
     )
     country = django_filters.ChoiceFilter(label=_("Country"), choices=[], widget=LongSelect)
+    region = django_filters.ChoiceFilter(
+        label=_("Region"), field_name="partner__region", choices=Region.choices
+    )
     program = django_filters.ModelChoiceFilter(
         label=_("Programme"), queryset=Program.objects.none(), widget=LongSelect
     )
@@ -33,6 +45,9 @@ class StoryFilter(django_filters.FilterSet):
     )
     target_group = django_filters.ModelChoiceFilter(
         label=_("Target group"), queryset=TargetGroup.objects.all(), method="through_target_group"
+    )
+    significance = django_filters.ChoiceFilter(
+        label=_("Significance"), choices=[(level, str(level)) for level in range(1, 6)]
     )
     submitter_role = django_filters.ChoiceFilter(
         label=_("Told by"), choices=ChangeStory.SubmitterRole.choices
@@ -81,6 +96,13 @@ class StoryFilter(django_filters.FilterSet):
             | Q(narrative__icontains=value)
             | Q(translation__icontains=value)
         )
+
+    def only_counted(
+        self, queryset: QuerySet[ChangeStory], name: str, value: bool | None
+    ) -> QuerySet[ChangeStory]:
+        if value:
+            return queryset.filter(status__in=COUNTED_STATUSES)
+        return queryset
 
     # Many-to-many filters as subqueries: a join would repeat stories and force a DISTINCT
     # over the whole table, which the paginated index scan cannot use.

@@ -441,12 +441,12 @@ class LinkSubmissionAttempt(models.Model):
 
 
 class StoryAggregate(models.Model):
-    """Verified stories counted per cell: month, country, programme, partner, type and group.
+    """Verified stories counted per cell: month, country, programme, partner, type or group.
 
     Built in the database by ``progress.aggregates`` (INSERT … SELECT … GROUP BY), never by hand.
-    Each story counts once per change type in the cells with ``target_group=None`` (the totals),
-    and once per change type and named group in the others: sum one kind or the other, never
-    both.
+    Three kinds of cell, each counting a story once within its kind: with neither change type
+    nor target group (each story once), with a change type (once per type its teller chose),
+    with a target group (once per group it names). Sum one kind, never across kinds.
     """
 
     month = models.DateField(_("month"))
@@ -464,7 +464,11 @@ class StoryAggregate(models.Model):
         "partners.Partner", verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+"
     )
     change_type = models.ForeignKey(
-        ChangeType, verbose_name=_("change type"), on_delete=models.CASCADE, related_name="+"
+        ChangeType,
+        verbose_name=_("change type"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
     )
     target_group = models.ForeignKey(
         TargetGroup,
@@ -474,6 +478,7 @@ class StoryAggregate(models.Model):
         related_name="+",
     )
     submitter_role = models.CharField(_("told by"), max_length=16)
+    significance = models.PositiveSmallIntegerField(_("significance"))
     story_count = models.PositiveIntegerField(_("stories"))
     significance_sum = models.PositiveIntegerField(_("sum of significance"))
 
@@ -490,14 +495,28 @@ class StoryAggregate(models.Model):
 
 
 class AggregateOutbox(models.Model):
-    """A partner whose story cells must be recomputed.
+    """Report cells that must be recomputed: one partner's, or all of them.
 
-    Written in the same transaction as the story change, so that no change is lost when the
-    broker is down: the periodic sweep drains whatever the immediate task did not.
+    Story changes write a row in their own transaction; changes to the records the cells
+    copy from (a partner's region, a programme's focus area, an activity) write one from the
+    signals in ``progress.signals``. The immediate task drains it, and the periodic sweep
+    drains whatever the task did not, so no change is lost when the broker is down.
     """
 
+    class Subject(models.TextChoices):
+        STORIES = "stories", _("Stories")
+        ACTIVITIES = "activities", _("Activities")
+
+    subject = models.CharField(
+        _("subject"), max_length=10, choices=Subject.choices, default=Subject.STORIES
+    )
     partner = models.ForeignKey(
-        "partners.Partner", verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+"
+        "partners.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        help_text=_("Empty: every partner's cells."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -506,13 +525,23 @@ class AggregateOutbox(models.Model):
         verbose_name_plural = _("aggregate refreshes")
 
     def __str__(self) -> str:
-        return f"{self.partner_id} {self.created_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.subject} {self.partner_id or '*'} {self.created_at:%Y-%m-%d %H:%M:%S}"
 
 
 class ReportState(models.Model):
-    """One row: when the aggregates were last brought up to date."""
+    """One row: when the aggregates were last brought up to date, and the last full rebuild."""
 
     refreshed_at = models.DateTimeField(_("figures as of"), null=True)
+    rebuilt_at = models.DateTimeField(_("last full rebuild"), null=True)
+    rebuild_task_id = models.CharField(_("rebuild task"), max_length=64, blank=True)
+    rebuild_requested_at = models.DateTimeField(_("rebuild requested"), null=True)
+    rebuild_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rebuild requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("report state")

@@ -1,10 +1,11 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from progress import views
+from progress import report_views, views
 
 urlpatterns = [
     path("stories/", views.story_list, name="story-list"),
     path("stories/new/", views.story_create, name="story-create"),
+    re_path(r"^stories/export\.(?P<fmt>csv|xlsx)$", views.story_export, name="story-export"),
     path("stories/<int:pk>/", views.story_detail, name="story-detail"),
     path("stories/<int:pk>/edit/", views.story_edit, name="story-edit"),
     path("stories/<int:pk>/review/", views.story_review, name="story-review"),
@@ -13,6 +14,18 @@ urlpatterns = [
         "stories/<int:pk>/withdraw-consent/",
         views.story_withdraw_consent,
         name="story-withdraw-consent",
+    ),
+    path("reports/", report_views.report, name="report"),
+    re_path(
+        r"^reports/figures\.(?P<fmt>csv|xlsx)$",
+        report_views.figures_export,
+        name="report-figures-export",
+    ),
+    path("reports/rebuild/", report_views.report_rebuild, name="report-rebuild"),
+    path(
+        "reports/rebuild/status.json",
+        report_views.report_rebuild_status,
+        name="report-rebuild-status",
     ),
     path("", include("progress.link_urls")),
     path("", include("progress.attachment_urls")),

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import access, pagination
+from portal import access, exports, pagination
 from portal.forms import add_validation_error
 from portal.pagination import paginate
+from progress import exports as story_exports
 from progress import services
 from progress.filters import StoryFilter
 from progress.forms import CommentForm, ReviewForm, StoryForm
@@ -41,6 +42,27 @@ def story_list(request: HttpRequest) -> HttpResponse:
         cap=pagination.SEARCH_COUNT_CAP if searching else None,
     )
     return render(request, "progress/story_list.html", {"filter": filterset, "page": page})
+
+
+@require_GET
+def story_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The story list as it is filtered, as CSV or XLSX (staff and partners' own users)."""
+    user = request.user
+    if not (user.is_portal_staff or user.is_partner_user):  # type: ignore[union-attr]
+        raise Http404
+    stories = access.visible_stories(user).order_by("-created_at", "-id")
+    filterset = StoryFilter(request.GET, queryset=stories, user=user)
+    if not filterset.form.is_valid():
+        return exports.invalid_filters(request, filterset.form)
+    return exports.download(
+        request,
+        fmt,
+        filename="stories",
+        title=_("Stories"),
+        header=story_exports.story_header(),
+        rows=story_exports.story_rows(filterset.qs),
+        count=filterset.qs.count,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from conftest import World
+from programs.models import Activity, ActivityAggregate, ActivityKind
 from progress import aggregates, services
 from progress.models import AggregateOutbox, ChangeStory, ChangeType, StoryAggregate, TargetGroup
 from tests import factories
@@ -36,10 +37,72 @@ def _table() -> list[tuple[object, ...]]:
             "change_type_id",
             "target_group_id",
             "submitter_role",
+            "significance",
             "story_count",
             "significance_sum",
         ),
         key=repr,
+    )
+
+
+def _activity_table() -> list[tuple[object, ...]]:
+    return sorted(
+        ActivityAggregate.objects.values_list(
+            "quarter",
+            "program_id",
+            "focus_area",
+            "plan_id",
+            "partner_id",
+            "country",
+            "region",
+            "kind",
+            "activity_count",
+            "participants_women",
+            "participants_men",
+            "participants_other",
+            "participants_youth",
+        ),
+        key=repr,
+    )
+
+
+def test_it_counts_held_activities_per_quarter_with_their_participants(world: World) -> None:
+    plan = factories.ActivityPlanFactory.create(program=world.program)
+    planned = factories.PlannedActivityFactory.create(plan=plan)
+    for day in (dt.date(2025, 4, 2), dt.date(2025, 6, 30)):
+        factories.ActivityFactory.create(
+            project=world.alpha_project, date=day, planned=planned, participants_other=1
+        )
+    factories.ActivityFactory.create(project=world.alpha_project, date=dt.date(2025, 7, 1))
+    # Swedish-side work without a partner counts too, under its plan's programme.
+    factories.ActivityFactory.create(
+        project=None,
+        partner=None,
+        planned=planned,
+        kind=ActivityKind.STUDY_CIRCLE,
+        date=dt.date(2025, 12, 31),
+    )
+    aggregates.rebuild_all()
+    second = ActivityAggregate.objects.get(partner=world.alpha, quarter=dt.date(2025, 4, 1))
+    assert (second.activity_count, second.plan_id, second.program_id) == (
+        2,
+        plan.pk,
+        world.program.pk,
+    )
+    assert (second.participants_women, second.participants_men, second.participants_other) == (
+        24,
+        16,
+        2,
+    )
+    assert second.participants_youth == 10
+    assert (second.country, second.region) == ("GT", "latam")
+    third = ActivityAggregate.objects.get(partner=world.alpha, quarter=dt.date(2025, 7, 1))
+    assert (third.activity_count, third.plan_id) == (1, None)
+    swedish = ActivityAggregate.objects.get(partner=None)
+    assert (swedish.quarter, swedish.program_id, swedish.country) == (
+        dt.date(2025, 10, 1),
+        world.program.pk,
+        "",
     )
 
 
@@ -53,9 +116,10 @@ def test_it_counts_verified_stories_per_type_and_group(world: World) -> None:
     )
     aggregates.rebuild_all()
     cells = StoryAggregate.objects.filter(partner=world.alpha)
-    # One story, one type, two groups: a total cell and a cell per group, one story each.
-    assert cells.count() == 3
-    assert cells.get(target_group=None).story_count == 1
+    # One story, one type, two groups: a story cell, a type cell and a cell per group.
+    assert cells.count() == 4
+    assert cells.get(target_group=None, change_type=None).story_count == 1
+    assert cells.get(change_type=participation).story_count == 1
     per_group = cells.filter(target_group__isnull=False)
     assert per_group.aggregate(total=Sum("story_count"))["total"] == 2
     cell = cells.get(target_group=women)
@@ -92,7 +156,7 @@ def test_it_refreshes_the_figures_as_soon_as_the_story_commits(
 def test_it_rebuilds_through_the_management_command(world: World) -> None:
     world.beta_story.change_types.add(ChangeType.objects.get(code="other"))
     call_command("rebuild_reports", verbosity=0)
-    assert StoryAggregate.objects.get(partner=world.beta).story_count == 1
+    assert StoryAggregate.objects.get(partner=world.beta, change_type=None).story_count == 1
 
 
 # A random history: each step acts on one of a handful of stories.
@@ -180,3 +244,65 @@ def test_it_reaches_the_figures_within_seconds_on_a_real_worker(
         assert time.monotonic() < deadline, "the worker did not refresh the figures within 30 s"
         time.sleep(0.2)
     assert not aggregates.refresh_pending()
+
+
+# A random history of activities: each step adds, moves, re-dates or deletes one.
+ACTIVITY_OPERATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["create", "move", "redate", "replan", "delete"]),
+        st.integers(min_value=0, max_value=4),
+        st.integers(min_value=0, max_value=11),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(history=ACTIVITY_OPERATIONS)
+def test_activity_cells_are_the_same_incrementally_as_by_a_full_rebuild(
+    world: World, history: list[tuple[str, int, int]]
+) -> None:
+    Activity.objects.all().delete()
+    ActivityAggregate.objects.all().delete()
+    AggregateOutbox.objects.all().delete()
+    projects = [world.alpha_project, world.hidden_project, None]
+    plan = factories.ActivityPlanFactory.create(program=world.program)
+    planned = [None, factories.PlannedActivityFactory.create(plan=plan)]
+    activities: list[Activity] = []
+    for operation, which, choice in history:
+        if operation == "create" or not activities:
+            project = projects[choice % len(projects)]
+            activities.append(
+                factories.ActivityFactory.create(
+                    project=project,
+                    partner=project.partner if project else None,
+                    planned=planned[choice % 2],
+                    date=dt.date(2025, 1 + choice, 15),
+                    participants_women=choice,
+                    participants_youth=0,
+                )
+            )
+        else:
+            activity = activities[which % len(activities)]
+            if operation == "move":
+                activity.project = projects[choice % len(projects)]
+                activity.partner = activity.project.partner if activity.project else None
+                activity.save()
+            elif operation == "redate":
+                activity.date = dt.date(2026, 1 + choice, 1)
+                activity.save()
+            elif operation == "replan":
+                activity.planned = planned[choice % 2]
+                activity.save()
+            else:
+                activity.delete()
+                activities.remove(activity)
+        aggregates.drain_outbox()
+    incremental = _activity_table()
+    aggregates.rebuild_all()
+    assert incremental == _activity_table()

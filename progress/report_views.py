@@ -1,0 +1,96 @@
+"""The report page, and the full rebuild with its progress."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal import exports
+from progress import exports as report_exports
+from progress import rebuilds, reports
+
+
+def _may_read_reports(user: object) -> bool:
+    return any(
+        getattr(user, role, False)
+        for role in ("is_portal_staff", "is_partner_user", "is_network_member")
+    )
+
+
+@require_GET
+def report(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not _may_read_reports(user):
+        raise Http404
+    form = reports.ReportFilterForm(request.GET or None, user=user)
+    filters = form.filters()
+    return render(
+        request,
+        "progress/report.html",
+        {
+            "form": form,
+            "report": reports.build_report(
+                user, filters, {key: request.GET.get(key, "") for key in form.fields}
+            ),
+            "rebuild": rebuilds.rebuild_status() if user.is_portal_staff else None,  # type: ignore[union-attr]
+            "print_view": request.GET.get("print") == "1",
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not getattr(request.user, "is_portal_staff", False):
+        raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+def report_rebuild(request: HttpRequest) -> HttpResponse:
+    """GET: how the last rebuild went or how far this one has come. POST: start one."""
+    _require_staff(request)
+    if request.method == "POST":
+        try:
+            rebuilds.rebuild_request(actor=request.user)
+        except rebuilds.RebuildUnavailable:
+            messages.error(
+                request,
+                _(
+                    "The rebuild could not be started: the task queue is not answering. "
+                    "Try again later."
+                ),
+            )
+        return redirect("report-rebuild")
+    return render(request, "progress/report_rebuild.html", {"status": rebuilds.rebuild_status()})
+
+
+@require_GET
+def report_rebuild_status(request: HttpRequest) -> JsonResponse:
+    _require_staff(request)
+    return JsonResponse(rebuilds.rebuild_status().as_json())
+
+
+@require_GET
+def figures_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The report's story cells under its filters, labelled as the report labels them.
+
+    Network members read their networks' report on the page only: a file of cells would let
+    small counts be recombined outside the suppression the page applies (DESIGN §4).
+    """
+    user = request.user
+    if not (getattr(user, "is_portal_staff", False) or getattr(user, "is_partner_user", False)):
+        raise Http404
+    form = reports.ReportFilterForm(request.GET or None, user=user)
+    if form.is_bound and not form.is_valid():
+        return exports.invalid_filters(request, form)
+    return exports.download(
+        request,
+        fmt,
+        filename="story-figures",
+        title=_("Story figures"),
+        header=report_exports.figure_header(),
+        rows=report_exports.figure_rows(user, form.filters()),
+        count=reports.story_cells(user, form.filters()).count,
+    )
