@@ -151,3 +151,6 @@ FILES: list[tuple[str, bytes, str]] = [
     ("../../etc/passwd.pdf", b"%PDF-1.4\n1 0 obj<</JS(alert(1))>>endobj\n%%EOF", "application/pdf"),
     ("\u202egpj.exe", b"MZ", "image/jpeg"),
 ]
+
+# The payloads a spreadsheet would evaluate, for the export tests.
+FORMULA_PAYLOADS = [value for name, value in PAYLOADS if name.startswith("formula")]

@@ -33,7 +33,13 @@ from pytest_django.fixtures import Settings
 
 from conftest import ROLES, World, login
 from progress import attachments
-from progress.models import ChangeStory, StoryAttachment, StoryEvent, SubmissionLink
+from progress.models import (
+    ChangeStory,
+    ReportState,
+    StoryAttachment,
+    StoryEvent,
+    SubmissionLink,
+)
 from tests import factories
 
 ANONYMOUS = "anonymous"
@@ -225,6 +231,20 @@ def _id(obj: Model | None) -> int:
     return int(obj.pk)
 
 
+def _as_csv(world: World, kind: str) -> Args:
+    return ["csv"], None
+
+
+def _no_rebuild_yet(world: World, kind: str) -> Args:
+    """No URL arguments; forget an earlier role's rebuild so each POST starts from nothing."""
+    ReportState.objects.all().delete()
+    return [], None
+
+
+def _rebuild_requested(obj: Model | None) -> bool:
+    return ReportState.objects.exclude(rebuild_task_id="").exists()
+
+
 def _archived(obj: Model | None) -> bool:
     return ChangeStory.objects.get(pk=_id(obj)).status == ChangeStory.Status.ARCHIVED
 
@@ -336,6 +356,22 @@ EXPECTATIONS: dict[str, Page] = {
         args=_program_args,
     ),
     "project-detail": Page(get=_by_partner(), args=_project_args),
+    # Activities: the organisation's staff and partners' own users (network members see none).
+    "activity-list": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}),
+    # --- Reports: everyone with a role reads its own scope of the figures (DESIGN §4)
+    "report": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS, "member"))}),
+    "report-rebuild": Page(
+        get={NO_OBJECT: _only(STAFF)},
+        args=_no_rebuild_yet,
+        post={NO_OBJECT: _only(STAFF, Redirect("/reports/rebuild/"))},
+        changed=_rebuild_requested,
+        wrong_method="delete",
+    ),
+    "report-rebuild-status": Page(get={NO_OBJECT: _only(STAFF)}),
+    # Downloads: staff and partners' own users (DESIGN §4); network members read the page only.
+    "report-figures-export": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}, args=_as_csv),
+    "story-export": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}, args=_as_csv),
+    "activity-export": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}, args=_as_csv),
     # --- Change stories
     "story-list": _list_page(),
     "story-create": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}, wrong_method="delete"),
@@ -572,6 +608,7 @@ def test_it_answers_each_role_as_the_rules_say(world: World, cases: list[Case]) 
 # Changelists a staff role may not open at all (403): accounts, second factors, lockouts and the
 # access log are the administrator's. Every other changelist answers 200.
 ADMINISTRATORS_ONLY = {
+    "auditlog.logentry",
     "auth.group",
     "axes.accessattempt",
     "axes.accessfailurelog",

@@ -1,0 +1,187 @@
+"""Hypothesis ``from_form`` on each form: any input is valid or has errors, never an exception.
+
+Where a form is valid, what the view would do next (the service call) runs too, in a savepoint
+that is rolled back: a valid form must lead to a saved record or to a ValidationError shown on
+the form, never to anything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import from_form
+
+from conftest import World
+from portal.forms import OneTimeCodeForm
+from progress import links, reports, services
+from progress.forms import CommentForm, ReviewForm, StoryForm
+from progress.link_forms import LinkForm, LinkStoryForm
+from progress.models import ChangeType, TargetGroup
+
+EXAMPLES = 40
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+# Text as people and attackers type it: any Unicode, markup, very long strings.
+TEXT = st.one_of(
+    st.text(max_size=300), st.sampled_from(["<script>x</script>", "=1+1", "‮x", "a" * 5000])
+)
+# Months as the month input sends them, and what else may arrive instead.
+MONTH = st.one_of(st.dates().map(lambda day: day.strftime("%Y-%m")), st.text(max_size=10))
+checked: dict[str, int] = {}
+
+
+def _valid_or_errors(form: forms.BaseForm, name: str) -> bool:
+    valid = form.is_valid()  # must not raise, whatever the data
+    assert valid or form.errors
+    checked[name] = checked.get(name, 0) + 1
+    return valid
+
+
+def _rolled_back(action: Callable[[], Any]) -> None:
+    try:
+        with transaction.atomic():
+            action()
+            raise _Rollback
+    except (_Rollback, ValidationError):
+        pass
+
+
+class _Rollback(Exception):
+    pass
+
+
+def choices(model: Any) -> st.SearchStrategy[list[object]]:
+    """Real ids mixed with ids that do not exist, negative, huge or not numbers at all."""
+    real = list(model.objects.values_list("pk", flat=True))
+    junk = st.one_of(st.integers(), st.text(max_size=5))
+    return st.lists(st.one_of(st.sampled_from(real), junk), max_size=4)
+
+
+@pytest.mark.parametrize("role", ["staff", "partner"])
+def test_the_story_form(world: World, role: str) -> None:
+    user = world.users[role]
+
+    @FUZZ
+    @given(
+        generated=from_form(
+            StoryForm,  # type: ignore[arg-type]  # a ModelForm is a form too
+            form_kwargs={
+                "user": user,
+                "instance": services.ChangeStory(**services.story_defaults_for(user)),
+            },
+            title=TEXT,
+            narrative=TEXT,
+            locality=TEXT,
+            significance_reason=TEXT,
+            contribution_text=TEXT,
+            storyteller_name=TEXT,
+            storyteller_contact=TEXT,
+            attachments=st.just([]),
+            change_types=choices(ChangeType),
+            target_groups=choices(TargetGroup),
+        )
+    )
+    def run(generated: StoryForm) -> None:
+        # Bound again to a fresh story: the generated form's instance is shared between examples.
+        fresh = services.ChangeStory(**services.story_defaults_for(user))
+        form = StoryForm(data=generated.data, instance=fresh, user=user)
+        if _valid_or_errors(form, "StoryForm"):
+            _rolled_back(
+                lambda: services.story_save(
+                    actor=user,
+                    story=form.instance,
+                    change_types=form.cleaned_data["change_types"],
+                    target_groups=form.cleaned_data["target_groups"],
+                    storyteller_name=form.cleaned_data["storyteller_name"],
+                    storyteller_contact=form.cleaned_data["storyteller_contact"],
+                    submit=False,
+                    form_token=form.cleaned_data.get("form_token"),
+                    attachments=[],
+                )
+            )
+
+    run()
+
+
+def test_the_review_and_comment_forms(world: World) -> None:
+    @FUZZ
+    @given(review=from_form(ReviewForm, comment=TEXT), comment=from_form(CommentForm, comment=TEXT))
+    def run(review: ReviewForm, comment: CommentForm) -> None:
+        _valid_or_errors(review, "ReviewForm")
+        if _valid_or_errors(comment, "CommentForm"):
+            _rolled_back(
+                lambda: services.story_comment(
+                    actor=world.users["staff"],
+                    story=world.alpha_story,
+                    comment=comment.cleaned_data["comment"],
+                )
+            )
+
+    run()
+
+
+def test_the_link_forms(world: World) -> None:
+    user = world.users["partner"]
+
+    @FUZZ
+    @given(
+        link=from_form(LinkForm, form_kwargs={"user": user}, label=TEXT),
+        public=from_form(
+            LinkStoryForm,  # type: ignore[arg-type]
+            title=TEXT,
+            narrative=TEXT,
+            significance_reason=TEXT,
+            change_types=choices(ChangeType),
+            target_groups=choices(TargetGroup),
+        ),
+    )
+    def run(link: LinkForm, public: LinkStoryForm) -> None:
+        if _valid_or_errors(link, "LinkForm"):
+            data = link.cleaned_data
+            _rolled_back(
+                lambda: links.link_create(
+                    actor=user,
+                    partner=data["partner"],
+                    project=data["project"],
+                    label=data["label"],
+                    days=data["days"],
+                    max_uses=data["max_uses"],
+                )
+            )
+        _valid_or_errors(public, "LinkStoryForm")
+
+    run()
+
+
+def test_the_code_and_report_filter_forms(world: World) -> None:
+    @FUZZ
+    @given(
+        code=from_form(OneTimeCodeForm),
+        report=from_form(
+            reports.ReportFilterForm,
+            form_kwargs={"user": world.users["officer"]},
+            month_from=MONTH,
+            month_to=MONTH,
+        ),
+    )
+    def run(code: OneTimeCodeForm, report: reports.ReportFilterForm) -> None:
+        _valid_or_errors(code, "OneTimeCodeForm")
+        if _valid_or_errors(report, "ReportFilterForm"):
+            reports.build_report(world.users["officer"], report.filters())
+
+    run()
+
+
+def test_zz_print_the_figures() -> None:
+    """Last in the file: how many forms each test bound and checked."""
+    print(f"form fuzz: {sum(checked.values())} bound forms checked {dict(sorted(checked.items()))}")
