@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -173,3 +174,22 @@ def celery_worker_process(django_db_setup: None, django_db_blocker: object) -> I
     finally:
         worker.terminate()
         worker.wait(timeout=20)
+
+
+# --- Figures ------------------------------------------------------------------------------------
+# Tests that measure something (payloads tried, requests made, rows checked) print one line of
+# figures. pytest hides a passing test's output; these lines are gathered and printed at the end
+# of the run, so that CI's log shows them.
+_FIGURES: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.passed and report.capstdout:
+        _FIGURES.extend(line for line in report.capstdout.splitlines() if line.strip())
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _FIGURES:
+        terminalreporter.section("figures printed by the tests")
+        for line in _FIGURES:
+            terminalreporter.write_line(line)
