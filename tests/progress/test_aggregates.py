@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
-from conftest import World
+from conftest import World, login
 from programs.models import Activity, ActivityAggregate, ActivityKind
 from progress import aggregates, services
 from progress.models import AggregateOutbox, ChangeStory, ChangeType, StoryAggregate, TargetGroup
@@ -306,3 +306,24 @@ def test_activity_cells_are_the_same_incrementally_as_by_a_full_rebuild(
     incremental = _activity_table()
     aggregates.rebuild_all()
     assert incremental == _activity_table()
+
+
+@pytest.mark.celery_worker
+def test_a_rebuild_started_from_the_page_shows_its_progress_and_finishes_on_a_worker(
+    transactional_db: None, world: World, celery_worker_process: None
+) -> None:
+    client = login(Client(), world.users["staff"])
+    response = client.post(reverse("report-rebuild"))
+    assert response.status_code == 302
+    seen = set()
+    deadline = time.monotonic() + 60
+    while True:
+        status = client.get(reverse("report-rebuild-status")).json()
+        seen.add(status["state"])
+        if status["state"] == "done":
+            break
+        assert status["state"] in {"queued", "running"}, status
+        assert time.monotonic() < deadline, f"the rebuild did not finish in 60 s: {status}"
+        time.sleep(0.2)
+    assert status["percent"] == 100
+    print(f"rebuild from the page on a worker: states seen {sorted(seen)}")

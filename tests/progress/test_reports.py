@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -224,6 +225,7 @@ def test_it_runs_the_same_number_of_queries_whatever_the_data(
     assert len(after) == len(before)
 
 
+@pytest.mark.skipif(bool(django_settings.REDIS_URL), reason="tasks run on a worker with Redis")
 def test_a_rebuild_from_the_page_completes_at_once_with_eager_tasks(
     reported: World, client_as: Callable[[str], Client]
 ) -> None:
