@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -24,16 +25,20 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     partner = access.get_partner_for_user(user, pk, request=request)
     projects = access.visible_projects(user).filter(partner=partner).select_related("program")
+    # Kept counts (progress.aggregates): a COUNT over a large partner's stories took 0.6 s.
     story_counts = (
-        access.visible_stories(user)
+        access.visible_story_counts(user)
         .filter(partner=partner)
         .aggregate(
-            total=Count("pk"),
-            verified=Count(
-                "pk",
-                filter=Q(status__in=[ChangeStory.Status.VERIFIED, ChangeStory.Status.SELECTED]),
+            total=Coalesce(Sum("story_count"), 0),
+            verified=Coalesce(
+                Sum(
+                    "story_count",
+                    filter=Q(status__in=[ChangeStory.Status.VERIFIED, ChangeStory.Status.SELECTED]),
+                ),
+                0,
             ),
-            awaiting=Count("pk", filter=Q(status=ChangeStory.Status.SUBMITTED)),
+            awaiting=Coalesce(Sum("story_count", filter=Q(status=ChangeStory.Status.SUBMITTED)), 0),
         )
     )
     return render(

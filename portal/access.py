@@ -35,7 +35,7 @@ from partners.models import (
 )
 from portal.models import AccessLog, User
 from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
-from progress.models import ChangeStory, SubmissionLink
+from progress.models import ChangeStory, StoryStatusCount, SubmissionLink
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -157,6 +157,27 @@ def visible_stories(user: AnyUser) -> QuerySet[ChangeStory]:
             partner__in=visible_partners(viewer).values("pk"),
         )
     return stories.none()
+
+
+def visible_story_counts(user: AnyUser) -> QuerySet[StoryStatusCount]:
+    """The kept counts of the stories ``visible_stories`` would give, without counting them."""
+    counts = StoryStatusCount.objects.all()
+    viewer = _as_user(user)
+    if viewer is None:
+        return counts.none()
+    if viewer.sees_confidential:
+        return counts
+    if viewer.is_portal_staff:
+        return counts.filter(partner__is_confidential=False)
+    if viewer.is_partner_user:
+        return counts.filter(partner_id=_own_partner_id(viewer))
+    if viewer.is_network_member:
+        return counts.filter(
+            status__in=PUBLIC_STORY_STATUSES,
+            quotable=True,
+            partner__in=visible_partners(viewer).values("pk"),
+        )
+    return counts.none()
 
 
 def visible_networks(user: AnyUser) -> QuerySet[SolidarityNetwork]:

@@ -85,11 +85,13 @@ def staff_dashboard(user: Any, *, today: date | None = None) -> StaffDashboard:
         )
         for area in FocusArea
     ]
+    # Kept counts (progress.aggregates), not a COUNT over the stories: the cost stays flat.
     counts = dict(
-        access.visible_stories(user)
-        .values_list("status")
-        .annotate(n=Count("pk"))
+        access.visible_story_counts(user)
+        .values("status")
+        .annotate(n=Sum("story_count"))
         .values_list("status", "n")
+        .order_by()
     )
     stories_by_status = [
         (status.value, str(status.label), counts.get(status.value, 0))
@@ -160,6 +162,6 @@ def member_dashboard(user: Any, *, today: date | None = None) -> MemberDashboard
         contributed_sek=given["sek"] or Decimal(0),
         contributed_hours=given["hours"] or Decimal(0),
         partners=access.visible_partners(user).count(),
-        stories=access.visible_stories(user).count(),
+        stories=access.visible_story_counts(user).aggregate(n=Sum("story_count"))["n"] or 0,
         year=year,
     )

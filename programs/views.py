@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -82,7 +82,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "project": project,
             "activities": access.visible_activities(user).filter(project=project)[:50],
-            "story_count": access.visible_stories(user).filter(project=project).count(),
+            "story_count": access.visible_story_counts(user)
+            .filter(project=project)
+            .aggregate(n=Coalesce(Sum("story_count"), 0))["n"],
         },
     )
 

@@ -35,7 +35,13 @@ from programs.models import (
     Program,
     Project,
 )
-from progress.models import AggregateOutbox, ChangeStory, ReportState, StoryAggregate
+from progress.models import (
+    AggregateOutbox,
+    ChangeStory,
+    ReportState,
+    StoryAggregate,
+    StoryStatusCount,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +164,27 @@ def _activity_insert_sql(partner_count: int | None) -> str:
     """  # noqa: S608 - table names come from the models, values are parameters
 
 
+def _status_insert_sql(partner_count: int | None) -> str:
+    """Stories of every status (drafts included) per partner, project and consent to quote."""
+    scope = ""
+    if partner_count is not None:
+        scope = f"WHERE s.partner_id IN ({', '.join(['%s'] * partner_count)})"
+    return f"""
+        INSERT INTO {StoryStatusCount._meta.db_table}
+            (partner_id, project_id, status, quotable, story_count)
+        SELECT s.partner_id, s.project_id, s.status, s.consent_quote_internal, COUNT(*)
+        FROM {ChangeStory._meta.db_table} s
+        {scope}
+        GROUP BY s.partner_id, s.project_id, s.status, s.consent_quote_internal
+    """  # noqa: S608 - table names come from the models, values are parameters
+
+
+def _insert_status_counts(partner_ids: list[int] | None) -> None:
+    count = None if partner_ids is None else len(partner_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(_status_insert_sql(count), partner_ids or [])
+
+
 def _insert_stories(scope: _Scope) -> None:
     scope_sql, scope_params = scope.story_sql()
     params: list[Any] = [*COUNTED_STATUSES, *scope_params]
@@ -182,6 +209,8 @@ def refresh_story_partners(partner_ids: Iterable[int]) -> None:
     if ids:
         StoryAggregate.objects.filter(partner_id__in=ids).delete()
         _insert_stories(_Scope(partner_ids=ids))
+        StoryStatusCount.objects.filter(partner_id__in=ids).delete()
+        _insert_status_counts(ids)
 
 
 def refresh_activity_partners(partner_ids: Iterable[int]) -> None:
@@ -223,21 +252,24 @@ def _no_progress(done: int, total: int) -> None:
 
 @transaction.atomic
 def rebuild_all(progress: Progress = _no_progress) -> int:
-    """Recompute both tables in one transaction; returns the number of cells.
+    """Recompute every table in one transaction; returns the number of report cells.
 
-    ``progress(done, total)`` is called after each step (a slice of years of stories, then the
-    activities): the transaction is not visible to anyone until it commits, so the callback is
-    how a caller learns how far it has come.
+    ``progress(done, total)`` is called after each step (a slice of years of stories, the
+    status counts, then the activities): the transaction is not visible to anyone until it
+    commits, so the callback is how a caller learns how far it has come.
     """
     # Whatever the outbox holds now is covered by this rebuild; later rows stay for the sweep.
     last_outbox_id = AggregateOutbox.objects.order_by("-id").values_list("id", flat=True).first()
     slices = _story_years()
-    total = len(slices) + 1
+    total = len(slices) + 2
     progress(0, total)
     StoryAggregate.objects.all().delete()
     for done, years in enumerate(slices, start=1):
         _insert_stories(_Scope(years=years))
         progress(done, total)
+    StoryStatusCount.objects.all().delete()
+    _insert_status_counts(None)
+    progress(total - 1, total)
     ActivityAggregate.objects.all().delete()
     _insert_activities(None)
     if last_outbox_id is not None:
@@ -260,6 +292,8 @@ def _refresh_batch(rows: Sequence[tuple[int, str, int | None]]) -> None:
             if everything:
                 StoryAggregate.objects.all().delete()
                 _insert_stories(_Scope())
+                StoryStatusCount.objects.all().delete()
+                _insert_status_counts(None)
             else:
                 refresh_story_partners(p for p in partners if p is not None)
         elif everything:

@@ -494,6 +494,36 @@ class StoryAggregate(models.Model):
         return f"{self.month:%Y-%m} {self.partner_id} {self.change_type_id}: {self.story_count}"
 
 
+class StoryStatusCount(models.Model):
+    """Stories of every status per partner, project and consent to quote.
+
+    The counts the dashboards and the partner and project pages show, kept by the same outbox
+    as the report cells, so those pages cost the same with a million stories as with ten.
+    """
+
+    partner = models.ForeignKey(
+        "partners.Partner", verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+"
+    )
+    project = models.ForeignKey(
+        "programs.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=16)
+    quotable = models.BooleanField(_("may be quoted"))
+    story_count = models.PositiveIntegerField(_("stories"))
+
+    class Meta:
+        verbose_name = _("story count")
+        verbose_name_plural = _("story counts")
+        indexes = [models.Index(fields=["partner", "status"], name="storystatuscount_partner_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.status}: {self.story_count}"
+
+
 class AggregateOutbox(models.Model):
     """Report cells that must be recomputed: one partner's, or all of them.
 

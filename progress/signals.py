@@ -12,7 +12,7 @@ from django.dispatch import receiver
 from partners.models import Partner
 from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
 from progress import aggregates
-from progress.models import AggregateOutbox, StoryAttachment
+from progress.models import AggregateOutbox, ChangeStory, StoryAttachment
 
 
 @receiver(post_delete, sender=StoryAttachment)
@@ -59,9 +59,17 @@ def program_changed(sender: type[Program], instance: Program, **kwargs: Any) -> 
 
 
 @receiver(post_save, sender=Project)
+@receiver(post_delete, sender=Project)
+def project_changed(sender: type[Project], instance: Project, **kwargs: Any) -> None:
+    """Story counts are kept per project, activity cells per programme through the project."""
+    if kwargs.get("created") or kwargs.get("raw"):
+        return
+    aggregates.mark_stale(subject=Subject.STORIES, partner_ids=[instance.partner_id])
+    aggregates.mark_stale(subject=Subject.ACTIVITIES, partner_ids=[None])
+
+
 @receiver(post_save, sender=ActivityPlan)
 @receiver(post_save, sender=PlannedActivity)
-@receiver(post_delete, sender=Project)
 @receiver(post_delete, sender=ActivityPlan)
 @receiver(post_delete, sender=PlannedActivity)
 def activity_context_changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
@@ -99,3 +107,9 @@ def activity_changed(sender: type[Activity], instance: Activity, **kwargs: Any) 
     ids = {partner_id for partner_id in (partner, before) if partner_id is not None}
     # Activities without a partner are few: their change recomputes every activity cell.
     aggregates.mark_stale(subject=Subject.ACTIVITIES, partner_ids=ids or [None])
+
+
+@receiver(post_delete, sender=ChangeStory)
+def story_deleted(sender: type[ChangeStory], instance: ChangeStory, **kwargs: Any) -> None:
+    """A story deleted in the admin (no service runs there) leaves its partner's counts stale."""
+    aggregates.mark_stale(subject=Subject.STORIES, partner_ids=[instance.partner_id])
