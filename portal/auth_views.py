@@ -8,11 +8,12 @@ from urllib.parse import urlencode
 
 import qrcode
 from django.conf import settings
-from django.contrib import auth
+from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -23,12 +24,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
 
-from portal.forms import OneTimeCodeForm
+from portal.forms import OneTimeCodeForm, ReplaceAuthenticatorForm
 from portal.models import User
 
 logger = logging.getLogger(__name__)
@@ -143,3 +145,58 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     """The Django admin logs in through the portal's own two-step login."""
     next_url = _safe_next(request, request.GET.get("next") or reverse("admin:index"))
     return redirect(f"{reverse('login')}?{urlencode({'next': next_url}, safe='/')}")
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("password", "otp_token")
+@csrf_protect
+@never_cache
+def authenticator_replace(request: HttpRequest) -> HttpResponse:
+    """Move the second factor to a new phone: the password again, then a code from the new app.
+
+    Whoever holds an open session (a forgotten browser) must not be able to put their own
+    phone in the owner's place (ASVS 6.3): the password is checked through ``authenticate``,
+    so failures count toward the lockout like a login's. The old devices go only once the new
+    one has produced a valid code, and the session is tied to the new device.
+    """
+    user = request.user
+    if not (isinstance(user, User) and user.requires_second_factor):
+        raise Http404
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": gettext_lazy("Authenticator app")}
+    )
+    form = ReplaceAuthenticatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        again = auth.authenticate(
+            request, username=user.get_username(), password=form.cleaned_data["password"]
+        )
+        if again is None or again.pk != user.pk:
+            logger.warning("authenticator.replace_wrong_password user_id=%s", user.pk)
+            form.add_error("password", _("That is not your password."))
+        elif not device.verify_token(form.cleaned_data["otp_token"]):
+            # Checking the password may have upgraded its stored hash, which would end this
+            # session at the next request: keep the session in step with it.
+            auth.update_session_auth_hash(request, again)
+            form.add_error("otp_token", _("That code is not valid. Check the clock of your phone."))
+        else:
+            with transaction.atomic():
+                TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            auth.update_session_auth_hash(request, again)  # also a new session key
+            otp_login(request, device)
+            logger.info("authenticator.replaced user_id=%s", user.pk)
+            messages.success(
+                request, _("Your new authenticator is set up; the old one no longer works.")
+            )
+            return redirect("dashboard")
+    qr = qrcode.make(device.config_url, image_factory=SvgPathImage, box_size=8)
+    return render(
+        request,
+        "registration/authenticator_replace.html",
+        {
+            "form": form,
+            "qr_svg": mark_safe(qr.to_string(encoding="unicode")),  # noqa: S308 - generated here
+            "secret": b32encode(device.bin_key).decode(),
+        },
+    )

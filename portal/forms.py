@@ -29,3 +29,19 @@ def add_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, field_errors)
     else:
         form.add_error(None, error)
+
+
+class ReplaceAuthenticatorForm(OneTimeCodeForm):
+    """A new authenticator is accepted only with the account's password typed again."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["password", "otp_token"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["otp_token"].label = _("Code from the new authenticator")
+        self.fields["otp_token"].widget.attrs.pop("autofocus", None)

@@ -21,6 +21,11 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
+        "accounts/authenticator/",
+        portal_auth_views.authenticator_replace,
+        name="authenticator-replace",
+    ),
+    path(
         "accounts/password/change/",
         auth_views.PasswordChangeView.as_view(),
         name="password_change",

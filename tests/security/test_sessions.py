@@ -165,3 +165,37 @@ def test_it_issues_a_new_session_key_at_a_password_only_login(world: World) -> N
     client.post(reverse("login"), {"username": "partner", "password": PASSWORD})
     assert client.cookies[settings.SESSION_COOKIE_NAME].value != before
     assert client.session.get("_auth_user_id") == str(world.users["partner"].pk)
+
+
+def test_a_new_authenticator_needs_the_password_again(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    staff = world.users["staff"]
+    old = TOTPDevice.objects.get(user=staff, confirmed=True)
+    client = client_as("staff")
+    url = reverse("authenticator-replace")
+    assert client.get(url).status_code == 200
+    new = TOTPDevice.objects.get(user=staff, confirmed=False)
+    # An open session alone is not enough: without the password nothing changes.
+    response = client.post(
+        url, {"password": "not-the-password", "otp_token": current_code(new.key)}
+    )
+    assert "That is not your password." in response.content.decode()
+    assert TOTPDevice.objects.filter(pk=old.pk, confirmed=True).exists()
+    response = client.post(url, {"password": PASSWORD, "otp_token": "000000"})
+    assert "That code is not valid" in response.content.decode()
+    # django-otp throttles a device for a second after a wrong code; a person is slower.
+    new.refresh_from_db()
+    new.throttle_reset()
+    response = client.post(url, {"password": PASSWORD, "otp_token": current_code(new.key)})
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert response["Location"] == reverse("dashboard"), response["Location"]
+    assert list(TOTPDevice.objects.filter(user=staff).values_list("pk", "confirmed")) == [
+        (new.pk, True)
+    ]
+    # The session goes on, tied to the new device.
+    assert client.get(reverse("dashboard")).status_code == 200
+    # Accounts without a second factor have no such page.
+    assert client_as("officer").get(url).status_code == 404

@@ -327,6 +327,8 @@ EXPECTATIONS: dict[str, Page] = {
     # The code steps need a pending login; without one they go back to the first step.
     "login-otp": _public_page(TO_LOGIN_PAGE, wrong_method=None),
     "login-otp-setup": _public_page(TO_LOGIN_PAGE, wrong_method=None),
+    # Moving the second factor to a new phone: for the accounts that have one.
+    "authenticator-replace": Page(get={NO_OBJECT: _only(CLEARED)}, wrong_method="delete"),
     "logout": Page(
         # Not marked login_not_required: anonymous visitors meet the login redirect first.
         get={NO_OBJECT: _each(NOT_ALLOWED)},
