@@ -377,6 +377,12 @@ def report_identifies(user: AnyUser, *, partner_id: int | None, is_confidential:
     return viewer.sees_confidential or (viewer.is_partner_user and viewer.partner_id == partner_id)
 
 
+def may_download(user: AnyUser) -> bool:
+    """CSV and XLSX downloads: staff (officers pseudonymised) and partners' own users only."""
+    viewer = _as_user(user)
+    return viewer is not None and (viewer.is_portal_staff or viewer.is_partner_user)
+
+
 def report_suppresses_small_cells(user: AnyUser) -> bool:
     viewer = _as_user(user)
     return viewer is not None and viewer.is_network_member and not viewer.is_portal_staff

@@ -75,6 +75,23 @@ def _pending_user(request: HttpRequest) -> User | None:
     return User.objects.filter(pk=pending_id, is_active=True).first()
 
 
+def _new_device(user: User) -> TOTPDevice:
+    """The authenticator being set up: unconfirmed, so unusable, until it gives a valid code."""
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": gettext_lazy("Authenticator app")}
+    )
+    return device
+
+
+def _enrolment(device: TOTPDevice) -> dict[str, str]:
+    """What an authenticator app needs: the QR code to scan, and the key to type instead."""
+    qr = qrcode.make(device.config_url, image_factory=SvgPathImage, box_size=8)
+    return {
+        "qr_svg": mark_safe(qr.to_string(encoding="unicode")),  # noqa: S308 - generated here
+        "secret": b32encode(device.bin_key).decode(),
+    }
+
+
 def _complete_login(request: HttpRequest, user: User, device: TOTPDevice) -> HttpResponse:
     next_url = request.session.get(PENDING_NEXT_KEY) or reverse("dashboard")
     auth.login(request, user, backend=request.session[PENDING_BACKEND_KEY])
@@ -117,9 +134,7 @@ def login_otp_setup(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     if user_has_device(user, confirmed=True):
         return redirect("login-otp")
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=False, defaults={"name": gettext_lazy("Authenticator app")}
-    )
+    device = _new_device(user)
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["otp_token"]):
@@ -128,15 +143,8 @@ def login_otp_setup(request: HttpRequest) -> HttpResponse:
             logger.info("login.otp_device_registered user_id=%s", user.pk)
             return _complete_login(request, user, device)
         form.add_error("otp_token", _("That code is not valid. Check the clock of your phone."))
-    qr = qrcode.make(device.config_url, image_factory=SvgPathImage, box_size=8)
     return render(
-        request,
-        "registration/login_otp_setup.html",
-        {
-            "form": form,
-            "qr_svg": mark_safe(qr.to_string(encoding="unicode")),  # noqa: S308 - generated here
-            "secret": b32encode(device.bin_key).decode(),
-        },
+        request, "registration/login_otp_setup.html", {"form": form, **_enrolment(device)}
     )
 
 
@@ -162,9 +170,7 @@ def authenticator_replace(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (isinstance(user, User) and user.requires_second_factor):
         raise Http404
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=False, defaults={"name": gettext_lazy("Authenticator app")}
-    )
+    device = _new_device(user)
     form = ReplaceAuthenticatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         again = auth.authenticate(
@@ -190,13 +196,6 @@ def authenticator_replace(request: HttpRequest) -> HttpResponse:
                 request, _("Your new authenticator is set up; the old one no longer works.")
             )
             return redirect("dashboard")
-    qr = qrcode.make(device.config_url, image_factory=SvgPathImage, box_size=8)
     return render(
-        request,
-        "registration/authenticator_replace.html",
-        {
-            "form": form,
-            "qr_svg": mark_safe(qr.to_string(encoding="unicode")),  # noqa: S308 - generated here
-            "secret": b32encode(device.bin_key).decode(),
-        },
+        request, "registration/authenticator_replace.html", {"form": form, **_enrolment(device)}
     )

@@ -107,19 +107,23 @@ def download(
     request: Any,
     fmt: str,
     *,
+    form: Any,
     filename: str,
     title: str,
     header: Sequence[str],
     rows: Iterable[Sequence[Any]],
     count: Callable[[], int],
 ) -> Any:
-    """The rows as ``fmt`` (csv or xlsx); an XLSX too large to build gets a page saying so.
+    """The rows as ``fmt`` (csv or xlsx), selected by the filters in ``form``.
 
-    ``count`` is asked only for XLSX, before any row is read: one COUNT is cheaper than
-    building most of a file to throw it away.
+    A filter that does not validate is a 400 naming it: a download must never silently ignore
+    one. An XLSX too large to build gets a page saying so; ``count`` is asked only for XLSX,
+    before any row is read: one COUNT is cheaper than building most of a file to throw away.
     """
     from django.shortcuts import render
 
+    if form.is_bound and not form.is_valid():
+        return render(request, "portal/export_invalid.html", {"form": form}, status=400)
     if fmt == "csv":
         return csv_response(filename, header, rows)
     if count() <= XLSX_MAX_ROWS:
@@ -133,10 +137,3 @@ def download(
         },
         status=400,
     )
-
-
-def invalid_filters(request: Any, form: Any) -> Any:
-    """A 400 naming the filters to correct: a download must never silently ignore one."""
-    from django.shortcuts import render
-
-    return render(request, "portal/export_invalid.html", {"form": form}, status=400)

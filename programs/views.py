@@ -143,15 +143,14 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 def activity_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The activity list as it is filtered, as CSV or XLSX."""
     user = request.user
-    if not (getattr(user, "is_portal_staff", False) or getattr(user, "is_partner_user", False)):
+    if not access.may_download(user):
         raise Http404
     activities = access.visible_activities(user).order_by("-date", "-id")
     filterset = ActivityFilter(request.GET, queryset=activities, user=user)
-    if not filterset.form.is_valid():
-        return exports.invalid_filters(request, filterset.form)
     return exports.download(
         request,
         fmt,
+        form=filterset.form,
         filename="activities",
         title=_("Activities"),
         header=activity_exports.activity_header(),

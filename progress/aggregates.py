@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from partners.models import Partner
@@ -60,18 +60,11 @@ def _truncate_sql(column: str, unit: str) -> str:
     )
 
 
-@dataclass(frozen=True)
-class _Scope:
-    """Which rows one statement covers: some partners, or all."""
-
-    partner_ids: list[int] | None = None
-
-    def story_sql(self) -> tuple[str, list[Any]]:
-        sql, params = "", list[Any]()
-        if self.partner_ids is not None:
-            sql += f" AND s.partner_id IN ({', '.join(['%s'] * len(self.partner_ids))})"
-            params += self.partner_ids
-        return sql, params
+def _partner_filter(column: str, partner_ids: list[int] | None) -> tuple[str, list[Any]]:
+    """``column IN (…)`` for these partners, or nothing for all of them (``None``)."""
+    if partner_ids is None:
+        return "", []
+    return f"{column} IN ({', '.join(['%s'] * len(partner_ids)) or 'NULL'})", list(partner_ids)
 
 
 class Split:
@@ -90,7 +83,7 @@ class Split:
 SPLITS = (Split.STORY, Split.TYPE, Split.GROUP)
 
 
-def _story_insert_sql(scope_sql: str, split: str) -> str:
+def _story_insert_sql(partner_sql: str, split: str) -> str:
     """One INSERT … SELECT … GROUP BY over the counted stories, for one kind of cell."""
     month = _truncate_sql("s.event_date", "month")
     story = ChangeStory._meta.db_table
@@ -98,6 +91,7 @@ def _story_insert_sql(scope_sql: str, split: str) -> str:
         Split.TYPE: (ChangeStory.change_types.through._meta.db_table, "changetype_id"),
         Split.GROUP: (ChangeStory.target_groups.through._meta.db_table, "targetgroup_id"),
     }
+    partner_and = f"AND {partner_sql}" if partner_sql else ""
     type_column = group_column = "NULL"
     join = group_by = ""
     if split in through:
@@ -120,26 +114,23 @@ def _story_insert_sql(scope_sql: str, split: str) -> str:
         LEFT JOIN {Program._meta.db_table} pr ON pr.id = s.program_id
         {join}
         WHERE s.status IN (%s, %s) AND s.event_date IS NOT NULL
-              AND s.significance IS NOT NULL {scope_sql}
+              AND s.significance IS NOT NULL {partner_and}
         GROUP BY {month}, s.country, p.region, s.program_id, pr.focus_area, s.partner_id,
                  s.submitter_role, s.significance{group_by}
     """  # noqa: S608 - table names come from the models, values are parameters
 
 
-def _activity_insert_sql(partner_count: int | None) -> str:
+def _activity_insert_sql(partner_sql: str) -> str:
     """One INSERT … SELECT … GROUP BY over the held activities.
 
     An activity belongs to its own partner, else to its project's; to its project's programme,
-    else to its plan's. ``partner_count`` limits the statement to those partners plus the
-    activities that have none (few: Swedish-side work), which every refresh recomputes.
+    else to its plan's. ``partner_sql`` limits the statement to some partners; the activities
+    that have none (few: Swedish-side work) are recomputed with any of them.
     """
     quarter = _truncate_sql("a.date", "quarter")
     partner = "COALESCE(a.partner_id, pj.partner_id)"
     program = "COALESCE(pj.program_id, pl.program_id)"
-    scope = ""
-    if partner_count is not None:
-        placeholders = ", ".join(["%s"] * partner_count) or "NULL"
-        scope = f"WHERE {partner} IN ({placeholders}) OR {partner} IS NULL"
+    scope = f"WHERE {partner_sql} OR {partner} IS NULL" if partner_sql else ""
     return f"""
         INSERT INTO {ActivityAggregate._meta.db_table}
             (quarter, program_id, focus_area, plan_id, partner_id, country, region, kind,
@@ -161,11 +152,9 @@ def _activity_insert_sql(partner_count: int | None) -> str:
     """  # noqa: S608 - table names come from the models, values are parameters
 
 
-def _status_insert_sql(partner_count: int | None) -> str:
+def _status_insert_sql(partner_sql: str) -> str:
     """Stories of every status (drafts included) per partner, project and consent to quote."""
-    scope = ""
-    if partner_count is not None:
-        scope = f"WHERE s.partner_id IN ({', '.join(['%s'] * partner_count)})"
+    scope = f"WHERE {partner_sql}" if partner_sql else ""
     return f"""
         INSERT INTO {StoryStatusCount._meta.db_table}
             (partner_id, project_id, status, quotable, story_count)
@@ -176,54 +165,51 @@ def _status_insert_sql(partner_count: int | None) -> str:
     """  # noqa: S608 - table names come from the models, values are parameters
 
 
-def _insert_status_counts(partner_ids: list[int] | None) -> None:
-    count = None if partner_ids is None else len(partner_ids)
-    with connection.cursor() as cursor:
-        cursor.execute(_status_insert_sql(count), partner_ids or [])
-
-
-def _insert_stories(scope: _Scope, splits: Sequence[str] = SPLITS) -> None:
-    scope_sql, scope_params = scope.story_sql()
-    params: list[Any] = [*COUNTED_STATUSES, *scope_params]
-    with connection.cursor() as cursor:
-        for split in splits:
-            cursor.execute(_story_insert_sql(scope_sql, split), params)
-
-
-def _insert_activities(partner_ids: list[int] | None) -> None:
-    count = None if partner_ids is None else len(partner_ids)
-    with connection.cursor() as cursor:
-        cursor.execute(_activity_insert_sql(count), partner_ids or [])
-
-
 def _mark_refreshed(**fields: object) -> None:
     ReportState.objects.update_or_create(pk=1, defaults={"refreshed_at": timezone.now(), **fields})
 
 
-def refresh_story_partners(partner_ids: Iterable[int]) -> None:
-    """Recompute every story cell of these partners (inside the caller's transaction)."""
-    ids = sorted(set(partner_ids))
-    if ids:
-        StoryAggregate.objects.filter(partner_id__in=ids).delete()
-        _insert_stories(_Scope(partner_ids=ids))
-        StoryStatusCount.objects.filter(partner_id__in=ids).delete()
-        _insert_status_counts(ids)
+def _no_step() -> None:
+    """The default: a refresh reports no progress."""
 
 
-def refresh_activity_partners(partner_ids: Iterable[int]) -> None:
-    """Recompute the activity cells of these partners and of activities without a partner."""
-    ids = sorted(set(partner_ids))
-    ActivityAggregate.objects.filter(partner_id__in=ids).delete()
-    ActivityAggregate.objects.filter(partner__isnull=True).delete()
-    _insert_activities(ids)
+def recompute_stories(partner_ids: list[int] | None, step: Callable[[], None] = _no_step) -> None:
+    """Recompute the story cells and status counts of these partners, or of all (``None``).
+
+    Inside the caller's transaction; ``step`` is called after each statement.
+    """
+    cells, counts = StoryAggregate.objects.all(), StoryStatusCount.objects.all()
+    if partner_ids is not None:
+        cells = cells.filter(partner_id__in=partner_ids)
+        counts = counts.filter(partner_id__in=partner_ids)
+    partner_sql, params = _partner_filter("s.partner_id", partner_ids)
+    cells.delete()
+    with connection.cursor() as cursor:
+        for split in SPLITS:
+            cursor.execute(_story_insert_sql(partner_sql, split), [*COUNTED_STATUSES, *params])
+            step()
+        counts.delete()
+        cursor.execute(_status_insert_sql(partner_sql), params)
+        step()
+
+
+def recompute_activities(partner_ids: list[int] | None) -> None:
+    """Recompute the activity cells of these partners, or of all (``None``)."""
+    cells = ActivityAggregate.objects.all()
+    if partner_ids is not None:
+        cells = cells.filter(Q(partner_id__in=partner_ids) | Q(partner__isnull=True))
+    partner_sql, params = _partner_filter("COALESCE(a.partner_id, pj.partner_id)", partner_ids)
+    cells.delete()
+    with connection.cursor() as cursor:
+        cursor.execute(_activity_insert_sql(partner_sql), params)
 
 
 @transaction.atomic
 def refresh_partners(partner_ids: Iterable[int]) -> None:
     """Recompute the story and activity cells of these partners."""
     ids = sorted(set(partner_ids))
-    refresh_story_partners(ids)
-    refresh_activity_partners(ids)
+    recompute_stories(ids)
+    recompute_activities(ids)
 
 
 Progress = Callable[[int, int], None]
@@ -246,16 +232,16 @@ def rebuild_all(progress: Progress = _no_progress) -> int:
     # Whatever the outbox holds now is covered by this rebuild; later rows stay for the sweep.
     last_outbox_id = AggregateOutbox.objects.order_by("-id").values_list("id", flat=True).first()
     total = len(SPLITS) + 2
-    progress(0, total)
-    StoryAggregate.objects.all().delete()
-    for done, split in enumerate(SPLITS, start=1):
-        _insert_stories(_Scope(), [split])
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
         progress(done, total)
-    StoryStatusCount.objects.all().delete()
-    _insert_status_counts(None)
-    progress(total - 1, total)
-    ActivityAggregate.objects.all().delete()
-    _insert_activities(None)
+
+    progress(0, total)
+    recompute_stories(None, step)
+    recompute_activities(None)
     if last_outbox_id is not None:
         AggregateOutbox.objects.filter(id__lte=last_outbox_id).delete()
     _mark_refreshed(rebuilt_at=timezone.now())
@@ -267,24 +253,13 @@ def rebuild_all(progress: Progress = _no_progress) -> int:
 
 def _refresh_batch(rows: Sequence[tuple[int, str, int | None]]) -> None:
     """Recompute what one batch of outbox rows names; a row without a partner means all."""
-    for subject in Subject:
-        partners = [partner for _id, row_subject, partner in rows if row_subject == subject]
-        if not partners:
-            continue
-        everything = any(partner is None for partner in partners)
-        if subject == Subject.STORIES:
-            if everything:
-                StoryAggregate.objects.all().delete()
-                _insert_stories(_Scope())
-                StoryStatusCount.objects.all().delete()
-                _insert_status_counts(None)
-            else:
-                refresh_story_partners(p for p in partners if p is not None)
-        elif everything:
-            ActivityAggregate.objects.all().delete()
-            _insert_activities(None)
-        else:
-            refresh_activity_partners(p for p in partners if p is not None)
+    for subject, recompute in (
+        (Subject.STORIES, recompute_stories),
+        (Subject.ACTIVITIES, recompute_activities),
+    ):
+        partners = {partner for _id, row_subject, partner in rows if row_subject == subject}
+        if partners:
+            recompute(None if None in partners else sorted(p for p in partners if p is not None))
 
 
 def drain_outbox() -> int:

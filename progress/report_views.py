@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal import exports
+from portal import access, exports
 from progress import exports as report_exports
 from progress import rebuilds, reports
 
@@ -80,17 +80,17 @@ def figures_export(request: HttpRequest, fmt: str) -> HttpResponse:
     small counts be recombined outside the suppression the page applies (DESIGN §4).
     """
     user = request.user
-    if not (getattr(user, "is_portal_staff", False) or getattr(user, "is_partner_user", False)):
+    if not access.may_download(user):
         raise Http404
     form = reports.ReportFilterForm(request.GET or None, user=user)
-    if form.is_bound and not form.is_valid():
-        return exports.invalid_filters(request, form)
+    filters = form.filters()
     return exports.download(
         request,
         fmt,
+        form=form,
         filename="story-figures",
         title=_("Story figures"),
         header=report_exports.figure_header(),
-        rows=report_exports.figure_rows(user, form.filters()),
-        count=reports.story_cells(user, form.filters()).count,
+        rows=report_exports.figure_rows(user, filters),
+        count=reports.story_cells(user, filters).count,
     )

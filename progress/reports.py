@@ -27,6 +27,7 @@ from portal import access
 from portal.charts import Chart, Figure, bars, paired_bars, shares, stacked_columns
 from portal.widgets import LongSelect
 from programs.models import ActivityAggregate, ActivityKind, FocusArea
+from progress import aggregates
 from progress.models import ChangeStory, ChangeType, ReportState, StoryAggregate, TargetGroup
 
 SIGNIFICANCE_LEVELS = (1, 2, 3, 4, 5)
@@ -91,7 +92,6 @@ class Row:
     label: str
     figures: list[Figure]
     total: Figure | None = None
-    note: str = ""
 
 
 @dataclass
@@ -111,7 +111,6 @@ class Report:
     headline: list[tuple[str, Figure]]
     filters: dict[str, Any]
     figures_as_of: dt.datetime | None
-    rebuilt_at: dt.datetime | None
     refresh_pending: bool
     suppressed: bool
     pseudonymised: bool
@@ -140,8 +139,17 @@ def activity_cells(user: Any, filters: Mapping[str, Any]) -> QuerySet[ActivityAg
     return _filtered(user, cells, filters, period_field="quarter")
 
 
-def quarter_start(month: dt.date) -> dt.date:
-    return month.replace(month=(month.month - 1) // 3 * 3 + 1, day=1)
+def quarter_start(day: dt.date) -> dt.date:
+    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+
+
+def quarter_end(day: dt.date) -> dt.date:
+    start = quarter_start(day)
+    return _last_day(start.replace(month=start.month + 2))
+
+
+def _quarter_label(day: dt.date) -> str:
+    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
 
 
 def _filtered(
@@ -194,8 +202,7 @@ class Links:
         if start := filters.get("month_from"):
             self.activity_base["date_after"] = quarter_start(start).isoformat()
         if end := filters.get("month_to"):
-            last_month = quarter_start(end).replace(month=quarter_start(end).month + 2)
-            self.activity_base["date_before"] = _last_day(last_month).isoformat()
+            self.activity_base["date_before"] = quarter_end(end).isoformat()
 
     def stories(self, **extra: Any) -> str:
         return f"{reverse('story-list')}?{urlencode({**self.base, **extra})}"
@@ -205,23 +212,16 @@ class Links:
 
     def downloads(self, query: Mapping[str, Any]) -> list[tuple[str, str, str]]:
         """(what, CSV address, XLSX address) for the report's own cells and its records."""
-        figures = urlencode({key: value for key, value in query.items() if value})
+        figures = {key: value for key, value in query.items() if value}
+
+        def both(what: str, name: str, params: Mapping[str, Any]) -> tuple[str, str, str]:
+            csv, xlsx = (f"{reverse(name, args=[f])}?{urlencode(params)}" for f in ("csv", "xlsx"))
+            return what, csv, xlsx
+
         return [
-            (
-                _("Figures"),
-                f"{reverse('report-figures-export', args=['csv'])}?{figures}",
-                f"{reverse('report-figures-export', args=['xlsx'])}?{figures}",
-            ),
-            (
-                _("Stories counted"),
-                f"{reverse('story-export', args=['csv'])}?{urlencode(self.base)}",
-                f"{reverse('story-export', args=['xlsx'])}?{urlencode(self.base)}",
-            ),
-            (
-                _("Activities"),
-                f"{reverse('activity-export', args=['csv'])}?{urlencode(self.activity_base)}",
-                f"{reverse('activity-export', args=['xlsx'])}?{urlencode(self.activity_base)}",
-            ),
+            both(_("Figures"), "report-figures-export", figures),
+            both(_("Stories counted"), "story-export", self.base),
+            both(_("Activities"), "activity-export", self.activity_base),
         ]
 
 
@@ -257,16 +257,14 @@ def _periods(months: list[dt.date]) -> tuple[str, list[tuple[str, dt.date, dt.da
     span = (last.year - first.year) * 12 + last.month - first.month + 1
     unit = "month" if span <= 24 else "quarter" if span <= 120 else "year"
     periods: list[tuple[str, dt.date, dt.date]] = []
-    start = first.replace(month=1) if unit == "year" else first
-    if unit == "quarter":
-        start = first.replace(month=(first.month - 1) // 3 * 3 + 1)
+    start = {"month": first, "quarter": quarter_start(first), "year": first.replace(month=1)}[unit]
     step = {"month": 1, "quarter": 3, "year": 12}[unit]
     while start <= last:
         month_index = start.month - 1 + step
         following = dt.date(start.year + month_index // 12, month_index % 12 + 1, 1)
         label = {
             "month": f"{start:%Y-%m}",
-            "quarter": f"{start.year} Q{(start.month - 1) // 3 + 1}",
+            "quarter": _quarter_label(start),
             "year": str(start.year),
         }[unit]
         periods.append((label, start, following - dt.timedelta(days=1)))
@@ -580,13 +578,14 @@ def _activity_sections(
     quarter_rows = []
     for row in _participants(cells, "quarter").order_by("quarter"):
         quarter = row["quarter"]
-        label = f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}"
-        end = _last_day(quarter.replace(month=quarter.month + 2))
         quarter_rows.append(
             Row(
-                label,
+                _quarter_label(quarter),
                 [
-                    make(row["n"], links.activities(date_after=quarter, date_before=end)),
+                    make(
+                        row["n"],
+                        links.activities(date_after=quarter, date_before=quarter_end(quarter)),
+                    ),
                     make(row["women"]),
                     make(row["men"]),
                     make(row["other"]),
@@ -722,14 +721,11 @@ def build_report(
             (_("of them women"), make(held["women"])),
         ]
     state = ReportState.objects.first()
-    from progress import aggregates
-
     return Report(
         sections=sections,
         headline=headline,
         filters=dict(filters),
         figures_as_of=state.refreshed_at if state else None,
-        rebuilt_at=state.rebuilt_at if state else None,
         refresh_pending=aggregates.refresh_pending(),
         suppressed=suppress,
         pseudonymised=not _identifies_everyone(user) and getattr(user, "is_portal_staff", False),

@@ -103,7 +103,6 @@ def activity_changed(sender: type[Activity], instance: Activity, **kwargs: Any) 
     project = instance.project if instance.project_id else None
     partner = instance.partner_id or (project.partner_id if project else None)
     before = getattr(instance, "_partner_before", None)
-    # An activity without a partner is recomputed with any partner's refresh.
     ids = {partner_id for partner_id in (partner, before) if partner_id is not None}
     # Activities without a partner are few: their change recomputes every activity cell.
     aggregates.mark_stale(subject=Subject.ACTIVITIES, partner_ids=ids or [None])

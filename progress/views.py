@@ -48,15 +48,14 @@ def story_list(request: HttpRequest) -> HttpResponse:
 def story_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The story list as it is filtered, as CSV or XLSX (staff and partners' own users)."""
     user = request.user
-    if not (user.is_portal_staff or user.is_partner_user):  # type: ignore[union-attr]
+    if not access.may_download(user):
         raise Http404
     stories = access.visible_stories(user).order_by("-created_at", "-id")
     filterset = StoryFilter(request.GET, queryset=stories, user=user)
-    if not filterset.form.is_valid():
-        return exports.invalid_filters(request, filterset.form)
     return exports.download(
         request,
         fmt,
+        form=filterset.form,
         filename="stories",
         title=_("Stories"),
         header=story_exports.story_header(),

@@ -175,6 +175,13 @@ def test_it_rebuilds_through_the_management_command(world: World) -> None:
     assert StoryAggregate.objects.get(partner=world.beta, change_type=None).story_count == 1
 
 
+# Random histories need the database fixtures of the test, and each example is slow-ish.
+HISTORIES = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
 # A random history: each step acts on one of a handful of stories.
 OPERATIONS = st.lists(
     st.tuples(
@@ -187,11 +194,7 @@ OPERATIONS = st.lists(
 )
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@HISTORIES
 @given(history=OPERATIONS)
 def test_it_gives_the_same_table_incrementally_as_by_a_full_rebuild(
     world: World, history: list[tuple[str, int, int]]
@@ -275,11 +278,7 @@ ACTIVITY_OPERATIONS = st.lists(
 )
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@HISTORIES
 @given(history=ACTIVITY_OPERATIONS)
 def test_activity_cells_are_the_same_incrementally_as_by_a_full_rebuild(
     world: World, history: list[tuple[str, int, int]]
