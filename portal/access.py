@@ -377,6 +377,17 @@ def report_identifies(user: AnyUser, *, partner_id: int | None, is_confidential:
     return viewer.sees_confidential or (viewer.is_partner_user and viewer.partner_id == partner_id)
 
 
+def report_identifies_every_cell(user: AnyUser) -> bool:
+    """Whether every cell the viewer's report reads may name its partner.
+
+    False only for officers: their cells include confidential partners', which they see under a
+    pseudonym and region. A partner user reads only its own organisation's cells, a network
+    member none of a confidential partner's.
+    """
+    viewer = _as_user(user)
+    return viewer is not None and (viewer.sees_confidential or not viewer.is_portal_staff)
+
+
 def may_download(user: AnyUser) -> bool:
     """CSV and XLSX downloads: staff (officers pseudonymised) and partners' own users only."""
     viewer = _as_user(user)

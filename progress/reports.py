@@ -125,10 +125,6 @@ def _last_day(month: dt.date) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
-def _identifies_everyone(user: Any) -> bool:
-    return bool(getattr(user, "sees_confidential", False))
-
-
 def story_cells(user: Any, filters: Mapping[str, Any]) -> QuerySet[StoryAggregate]:
     cells = access.visible_report_cells(user, StoryAggregate.objects.all())
     return _filtered(user, cells, filters, period_field="month")
@@ -169,7 +165,7 @@ def _filtered(
         cells = cells.filter(partner=partner)
     if country := filters.get("country"):
         cells = cells.filter(country=country)
-        if not _identifies_everyone(user):
+        if not access.report_identifies_every_cell(user):
             # A confidential partner's figures are shown by region only: a country filter that
             # kept them would tell the viewer which country the partner works in.
             cells = cells.filter(partner__is_confidential=False)
@@ -728,7 +724,7 @@ def build_report(
         figures_as_of=state.refreshed_at if state else None,
         refresh_pending=aggregates.refresh_pending(),
         suppressed=suppress,
-        pseudonymised=not _identifies_everyone(user) and getattr(user, "is_portal_staff", False),
+        pseudonymised=not access.report_identifies_every_cell(user),
         # Network members read the report on the page only (see progress.report_views).
         downloads=[] if suppress else links.downloads(query or {}),
     )

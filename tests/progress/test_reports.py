@@ -285,3 +285,12 @@ def test_a_rebuild_whose_worker_was_lost_can_be_started_again(
     )
     status = rebuilds.rebuild_status()
     assert (status.state, status.percent) == ("running", 40)
+
+
+def test_a_confidential_partners_own_user_can_filter_by_its_country(reported: World) -> None:
+    # The country filter leaves confidential partners out only for officers, who see them by
+    # region; the partner's own users see their own figures under any filter they may choose.
+    secret = reports.build_report(reported.users["secret"], {"country": "TR"})
+    assert _headline_stories(secret) == STORIES["hidden"]
+    assert not secret.pseudonymised
+    assert reports.build_report(reported.users["officer"], {}).pseudonymised
