@@ -12,6 +12,7 @@ cleared staff and as an officer. Prints a Markdown table for docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import statistics
@@ -128,6 +129,9 @@ def main() -> None:
     parser.add_argument("--partners", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--skip-seed", action="store_true")
+    parser.add_argument(
+        "--skip-pages", action="store_true", help="only the aggregates and the downloads"
+    )
     args = parser.parse_args()
 
     if not args.skip_seed:
@@ -179,7 +183,7 @@ def main() -> None:
     )
     print("| page | role | median ms | p95 ms | queries |")
     print("|---|---|---:|---:|---:|")
-    for username in ("staff", "officer"):
+    for username in () if args.skip_pages else ("staff", "officer"):
         client = client_for(username)
         for label, url in pages:
             median, p95, queries, status = measure(client, url, args.requests)
@@ -202,9 +206,14 @@ def measure_aggregates(partner_id: int) -> None:
         )
         cursor.fetchall()
     group_by = time.perf_counter() - started
+    steps: list[float] = []
     started = time.perf_counter()
-    cells = aggregates.rebuild_all()
+    cells = aggregates.rebuild_all(lambda done, total: steps.append(time.perf_counter()))
     rebuild = time.perf_counter() - started
+    # Steps: each kind of story cell (each story once, per type, per group), the status counts,
+    # then the activities with the swap and the count of cells.
+    durations = [later - earlier for earlier, later in itertools.pairwise(steps)]
+    print("Rebuild steps (s): " + ", ".join(f"{duration:.2f}" for duration in durations))
     started = time.perf_counter()
     aggregates.refresh_partners([partner_id])
     refresh = time.perf_counter() - started

@@ -71,3 +71,21 @@ def test_an_officer_and_a_member_see_what_their_roles_allow(
     expect(member.get_by_test_id("suppression-note")).to_be_visible()
     expect(member.locator("body")).not_to_contain_text(world.hidden.pseudonym)
     screenshot(member, "report-member")
+
+
+def test_staff_see_the_activity_list_and_can_move_their_authenticator(
+    live_server: object, world: World, browser: Browser
+) -> None:
+    for day in (3, 17):
+        factories.ActivityFactory.create(
+            project=world.alpha_project, date=dt.date(2025, 5, day), place="Quetzaltenango"
+        )
+    base_url = str(live_server)
+    staff = _logged_in(browser, base_url, "staff")
+    staff.goto(f"{base_url}/activities/")
+    expect(staff.get_by_test_id("result-count")).to_have_text("2 activities")
+    screenshot(staff, "activity-list")
+    staff.get_by_role("link", name="Authenticator").click()
+    expect(staff.get_by_test_id("otp-secret")).to_be_visible()
+    expect(staff.get_by_label("Your password")).to_be_visible()
+    screenshot(staff, "authenticator-replace")
