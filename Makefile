@@ -21,8 +21,9 @@ demo: install
 	@echo "Serving the portal at http://127.0.0.1:8000 (logins in README.md). Ctrl-C stops it."
 	$(MANAGE) runserver 127.0.0.1:8000
 
+# In parallel, one process per core; a test file stays on one process (its figures add up).
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 lint: install
 	$(BIN)/ruff check .
