@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from partners.models import Partner
 
 
 class FocusArea(models.TextChoices):
@@ -289,6 +294,14 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def organisation(self) -> Partner | None:
+        """Whose activity it was: its own partner, else its project's; none for the Swedish
+        units' own activities (the same rule as the activity aggregates)."""
+        if self.partner is not None:
+            return self.partner
+        return self.project.partner if self.project is not None else None
 
     @property
     def participants_total(self) -> int:

@@ -76,11 +76,17 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     project = access.get_project_for_user(user, pk, request=request)
+    # A network member may see a partner's project in a programme outside its networks: the
+    # programme's title is on the page, but a link to it would answer 404.
+    program_visible = getattr(user, "is_portal_staff", False) or (
+        access.visible_programs(user).filter(pk=project.program_id).exists()
+    )
     return render(
         request,
         "programs/project_detail.html",
         {
             "project": project,
+            "program_visible": program_visible,
             "activities": access.visible_activities(user).filter(project=project)[:50],
             "story_count": access.visible_story_counts(user)
             .filter(project=project)

@@ -11,21 +11,17 @@ JSON, CSV, and the XML inside XLSX files — and so is every log line written me
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
-import zipfile
-from collections import deque
-from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from lxml import html as lxml_html
 
 from conftest import World, login
 from progress import aggregates
 from progress.models import ChangeType, TargetGroup
 from tests import factories
+from tests.crawl import SKIP_PREFIXES, crawl
 from tests.security.test_url_matrix import EXPECTATIONS, NO_OBJECT
 
 UNCLEARED = ("officer", "partner", "partner2", "member")
@@ -33,8 +29,6 @@ MAX_PAGES_PER_ROLE = 500
 # Click-through links and filter values multiply: a handful of variants of each page is enough
 # to meet every kind of content it shows, and keeps the crawl to seconds per role.
 MAX_VARIANTS_PER_PATH = 12
-# Links the crawl must not follow: they change state or leave the portal's pages.
-SKIP_PREFIXES = ("/accounts/logout/", "/static/", "/i18n/", "/admin/")
 
 
 @pytest.fixture
@@ -67,35 +61,6 @@ def _secrets(world: World) -> list[str]:
     return [world.hidden.name, *(c.name for c in world.hidden.contacts.all()), "Izmir"]
 
 
-def _text(response: object) -> str:
-    if getattr(response, "streaming", False):
-        body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-    else:
-        body = response.content  # type: ignore[attr-defined]
-    if body.startswith(b"PK"):  # an XLSX file: search the XML it holds
-        with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            return "\n".join(archive.read(name).decode("utf-8") for name in archive.namelist())
-    return body.decode("utf-8", errors="replace")
-
-
-def _links_and_forms(url: str, body: str) -> list[str]:
-    """Same-site links, and each GET form with each option of each of its lists."""
-    try:
-        tree = lxml_html.fromstring(body)
-    except Exception:  # not HTML (CSV, JSON, XML): nothing to follow
-        return []
-    found = [urljoin(url, href) for href in tree.xpath("//a/@href")]
-    for form in tree.xpath("//form"):
-        if (form.get("method") or "get").lower() != "get":
-            continue
-        action = urljoin(url, form.get("action") or url)
-        for select in form.xpath(".//select[@name]"):
-            for value in select.xpath("./option/@value"):
-                if value:
-                    found.append(f"{action.split('?')[0]}?{urlencode({select.get('name'): value})}")
-    return found
-
-
 def _start_urls(world: World) -> list[str]:
     urls = ["/"]
     for name, page in EXPECTATIONS.items():
@@ -115,36 +80,26 @@ def test_no_page_export_error_or_log_line_names_the_confidential_partner(
     caplog.set_level(logging.DEBUG)
     client = login(Client(), exposed.users[role])
     secrets = _secrets(exposed)
-    queue = deque(_start_urls(exposed))
-    seen: set[str] = set()
-    variants: dict[str, int] = {}
-    statuses: dict[int, int] = {}
-    while queue and len(seen) < MAX_PAGES_PER_ROLE:
-        url = queue.popleft()
-        parts = urlsplit(url)
-        if parts.netloc not in ("", "testserver") or url in seen:
-            continue
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        if parts.path.startswith(SKIP_PREFIXES) or path in seen:
-            continue
-        if variants.get(parts.path, 0) >= MAX_VARIANTS_PER_PATH:
-            continue
-        variants[parts.path] = variants.get(parts.path, 0) + 1
-        seen.add(path)
-        response = client.get(path)
-        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-        assert response.status_code < 500, path
-        body = _text(response)
+
+    def check(path: str, response: object, body: str) -> None:
+        assert response.status_code < 500, path  # type: ignore[attr-defined]
         for secret in secrets:
             assert secret not in body, f"{secret!r} in {path} as {role}"
-        if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
-            queue.extend(_links_and_forms(path, body))
+
+    walked = crawl(
+        client,
+        _start_urls(exposed),
+        check,
+        max_pages=MAX_PAGES_PER_ROLE,
+        max_variants=MAX_VARIANTS_PER_PATH,
+        skip=(*SKIP_PREFIXES, "/admin/"),
+    )
     logged = caplog.text
     for secret in secrets:
         assert secret not in logged, f"{secret!r} in the logs while crawling as {role}"
-    assert len(seen) > 40
+    assert len(walked.seen) > 40
     print(
-        f"leak crawl as {role}: {len(seen)} responses over {len(variants)} paths "
-        f"{dict(sorted(statuses.items()))}, "
+        f"leak crawl as {role}: {len(walked.seen)} responses over {len(walked.variants)} paths "
+        f"{dict(sorted(walked.statuses.items()))}, "
         f"{len(caplog.records)} log records, {len(secrets)} secrets, 0 found"
     )
