@@ -10,8 +10,7 @@ from partners.models import (
     PartnerContact,
     SolidarityNetwork,
 )
-from portal.admin_privacy import NeutralAdminHistoryMixin
-from portal.admin_scoping import AccessScopedAdminMixin
+from portal.admin_scoping import AccessScopedAdminMixin, ScopedModelAdmin
 
 
 class PartnerContactInline(AccessScopedAdminMixin, admin.TabularInline):
@@ -20,7 +19,7 @@ class PartnerContactInline(AccessScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(NeutralAdminHistoryMixin, AccessScopedAdminMixin, admin.ModelAdmin):
+class PartnerAdmin(ScopedModelAdmin):
     # The admin history names partners and their contact rows by id, never a contact's name.
     list_display = ("name", "kind", "country", "region", "status", "is_confidential", "pseudonym")
     list_filter = ("kind", "status", "region", "is_confidential")
@@ -35,7 +34,7 @@ class PartnerAdmin(NeutralAdminHistoryMixin, AccessScopedAdminMixin, admin.Model
 
 
 @admin.register(MemberOrganisation)
-class MemberOrganisationAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
+class MemberOrganisationAdmin(ScopedModelAdmin):
     list_display = ("name", "kind", "org_number", "municipality")
     list_filter = ("kind",)
     search_fields = ("name", "org_number", "municipality")
@@ -48,7 +47,7 @@ class NetworkMembershipInline(admin.TabularInline):
 
 
 @admin.register(SolidarityNetwork)
-class SolidarityNetworkAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
+class SolidarityNetworkAdmin(ScopedModelAdmin):
     list_display = ("name", "theme")
     search_fields = ("name", "theme")
     autocomplete_fields = ("partners", "programs")
@@ -56,7 +55,7 @@ class SolidarityNetworkAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
+class ContributionAdmin(ScopedModelAdmin):
     list_display = (
         "date",
         "kind",

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from portal.admin_scoping import AccessScopedAdminMixin
+from portal.admin_scoping import AccessScopedAdminMixin, ScopedModelAdmin
 from programs.models import Activity, ActivityPlan, Funder, PlannedActivity, Program, Project
 
 
 @admin.register(Funder)
-class FunderAdmin(admin.ModelAdmin):
+class FunderAdmin(ScopedModelAdmin):
     list_display = ("name", "kind", "iati_ref")
     list_filter = ("kind",)
     search_fields = ("name", "iati_ref")
@@ -22,7 +22,7 @@ class ProjectInline(AccessScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
+class ProgramAdmin(ScopedModelAdmin):
     list_display = (
         "title",
         "focus_area",
@@ -40,7 +40,7 @@ class ProgramAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
+class ProjectAdmin(ScopedModelAdmin):
     list_display = ("title", "program", "partner", "status", "start_date", "end_date", "budget_sek")
     list_filter = ("status", "program__focus_area", "program")
     search_fields = ("title", "partner__name", "program__title")
@@ -55,7 +55,7 @@ class PlannedActivityInline(AccessScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(ActivityPlan)
-class ActivityPlanAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
+class ActivityPlanAdmin(ScopedModelAdmin):
     list_display = ("title", "year", "owner_unit", "program")
     list_filter = ("year",)
     search_fields = ("title", "owner_unit")
@@ -64,7 +64,7 @@ class ActivityPlanAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PlannedActivity)
-class PlannedActivityAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
+class PlannedActivityAdmin(ScopedModelAdmin):
     list_display = ("title", "plan", "kind", "target_count", "format", "quarter")
     list_filter = ("kind", "format", "quarter", "plan__year")
     search_fields = ("title", "plan__title")
@@ -73,7 +73,7 @@ class PlannedActivityAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
+class ActivityAdmin(ScopedModelAdmin):
     list_display = (
         "title",
         "kind",

@@ -20,7 +20,7 @@ from portal.admin_privacy import (
     json_download,
     subjects_of,
 )
-from portal.admin_scoping import AccessScopedAdminMixin
+from portal.admin_scoping import RefuseConfidentialLookupsMixin, ScopedModelAdmin
 from portal.models import User
 from progress import links
 from progress.models import (
@@ -34,7 +34,7 @@ from progress.models import (
 
 
 @admin.register(ChangeType)
-class ChangeTypeAdmin(admin.ModelAdmin):
+class ChangeTypeAdmin(ScopedModelAdmin):
     list_display = ("code", "name_en", "name_sv", "name_es", "ordering", "is_active")
     list_editable = ("ordering", "is_active")
     list_filter = ("is_active",)
@@ -46,7 +46,7 @@ class ChangeTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(TargetGroup)
-class TargetGroupAdmin(admin.ModelAdmin):
+class TargetGroupAdmin(ScopedModelAdmin):
     list_display = ("code", "name_en", "name_sv", "name_es", "ordering")
     search_fields = ("code", "name_en", "name_sv", "name_es")
 
@@ -57,7 +57,9 @@ class StorytellerInline(admin.StackedInline):
 
 
 @admin.register(Storyteller)
-class StorytellerAdmin(NeutralAdminHistoryMixin, PrivacyActionsMixin, admin.ModelAdmin):
+class StorytellerAdmin(
+    NeutralAdminHistoryMixin, RefuseConfidentialLookupsMixin, PrivacyActionsMixin, admin.ModelAdmin
+):
     """Where an administrator answers a storyteller's request: find their records by name or
     contact, export them, or erase them with their words.
 
@@ -160,7 +162,7 @@ class StoryAttachmentInline(admin.TabularInline):
 
 
 @admin.register(ChangeStory)
-class ChangeStoryAdmin(NeutralAdminHistoryMixin, AccessScopedAdminMixin, admin.ModelAdmin):
+class ChangeStoryAdmin(ScopedModelAdmin):
     list_display = (
         "reference",
         "title",
@@ -188,7 +190,7 @@ class ChangeStoryAdmin(NeutralAdminHistoryMixin, AccessScopedAdminMixin, admin.M
 
 
 @admin.register(SubmissionLink)
-class SubmissionLinkAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
+class SubmissionLinkAdmin(ScopedModelAdmin):
     list_display = ("label", "partner", "state", "uses", "max_uses", "expires_at", "revoked_at")
     list_filter = ("revoked_at",)
     search_fields = ("label",)
