@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from base64 import b32encode
+from datetime import timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 import qrcode
@@ -32,6 +34,8 @@ from qrcode.image.svg import SvgPathImage
 
 from portal.forms import OneTimeCodeForm, ReplaceAuthenticatorForm
 from portal.models import User
+from portal.network import client_address
+from portal.throttle import throttle_allow
 
 logger = logging.getLogger(__name__)
 
@@ -150,9 +154,53 @@ def login_otp_setup(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def admin_login(request: HttpRequest) -> HttpResponse:
-    """The Django admin logs in through the portal's own two-step login."""
+    """The Django admin logs in through the portal's own two-step login.
+
+    Someone already logged in who may not use the admin (a partner's or a member's user) is sent
+    to their overview with a word of why: sending them to the login page would send them straight
+    back here, round and round.
+    """
+    if request.user.is_authenticated:
+        messages.info(request, _("The administration pages are for the portal's staff only."))
+        return redirect("dashboard")
     next_url = _safe_next(request, request.GET.get("next") or reverse("admin:index"))
     return redirect(f"{reverse('login')}?{urlencode({'next': next_url}, safe='/')}")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form, with mails rationed per client address and per account.
+
+    Over the address's limit the form says so (the address is the asker's own); over the
+    account's limit the usual "sent" page follows without a mail, so that nobody learns whether
+    an address has an account by being refused.
+    """
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        hour = timedelta(hours=1)
+        if not throttle_allow(
+            scope="reset-address",
+            key=client_address(self.request),
+            limit=settings.PASSWORD_RESET_PER_ADDRESS_PER_HOUR,
+            window=hour,
+        ):
+            form.add_error(
+                None,
+                _(
+                    "Too many password resets were asked for from your network in the last "
+                    "hour. Please try again later."
+                ),
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        if not throttle_allow(
+            scope="reset-account",
+            key=form.cleaned_data["email"].strip().lower(),
+            limit=settings.PASSWORD_RESET_PER_ACCOUNT_PER_HOUR,
+            window=hour,
+        ):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,7 +9,33 @@ from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request whose body is larger than ``MAX_REQUEST_BYTES`` before it is read.
+
+    Django bounds form fields (``DATA_UPLOAD_MAX_MEMORY_SIZE``) but streams files of any size to
+    disk; a proxy's limit is a deployment choice this check does not rely on. A body without a
+    Content-Length is read by Django as empty, so the declared length is the one to check.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            return render(
+                request,
+                "413.html",
+                {"limit_mb": settings.MAX_REQUEST_BYTES // (1024 * 1024)},
+                status=413,
+            )
+        return self.get_response(request)
 
 
 class SecondFactorRequiredMiddleware:

@@ -125,3 +125,19 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.action} {self.object_type}:{self.object_id}"
+
+
+class ThrottleEvent(models.Model):
+    """One counted event of a rate limit (``portal.throttle``): which limit, whose hashed key."""
+
+    scope = models.CharField(_("limit"), max_length=32)
+    key_hash = models.CharField(_("hashed key"), max_length=64)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rate-limit event")
+        verbose_name_plural = _("rate-limit events")
+        indexes = [models.Index(fields=["scope", "key_hash", "at"], name="throttle_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.at:%Y-%m-%d %H:%M}"

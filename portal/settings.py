@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: an oversized request is refused unread.
+    "portal.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     # Outside everything below, so that every rendered response is covered; static files are
@@ -111,6 +113,17 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves the demo to several people at once: readers never wait for
+    # the writer (WAL), writers take the lock when their transaction begins and wait up to 20 s
+    # for it, instead of failing halfway with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections, checked before reuse: a restarted PostgreSQL costs no errors.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
@@ -148,6 +161,21 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# How many reverse proxies stand in front of the portal, each appending to X-Forwarded-For
+# (nginx: proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for). The lockout and the rate
+# limits count the client's address found there (portal/network.py); 0 ignores the header.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or more.")
+AXES_CLIENT_IP_CALLABLE = "portal.network.client_address"
+# Password-reset mails: per client address and per account, in an hour (portal/throttle.py).
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", default=5)
+PASSWORD_RESET_PER_ACCOUNT_PER_HOUR = env.int("PASSWORD_RESET_PER_ACCOUNT_PER_HOUR", default=3)
+if PASSWORD_RESET_PER_ADDRESS_PER_HOUR < 1 or PASSWORD_RESET_PER_ACCOUNT_PER_HOUR < 1:
+    raise ImproperlyConfigured(
+        "PASSWORD_RESET_PER_ADDRESS_PER_HOUR and PASSWORD_RESET_PER_ACCOUNT_PER_HOUR must be "
+        "at least 1."
+    )
 
 # Absolute lifetime of a session after login (one working day by default), enforced in the
 # session itself by portal.middleware.SessionTimeoutMiddleware and by the cookie's expiry.
@@ -204,9 +232,14 @@ if ATTACHMENT_MAX_BYTES < 1024:
     raise ImproperlyConfigured("ATTACHMENT_MAX_BYTES must be a size in bytes, at least 1024.")
 # Uploads above this are spooled to a temporary file (deleted when the request ends) instead of
 # memory. Django's default, stated because attachments rely on it: a 10 MB photo never sits
-# whole in a worker's memory before it is checked. DATA_UPLOAD_MAX_MEMORY_SIZE does not count
-# files, so the total request size is bounded by the reverse proxy (client_max_body_size).
+# whole in a worker's memory before it is checked.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The fields of a form without its files: a long story is tens of kilobytes.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# The whole body of any request, files included: five attachments and the form around them.
+# Larger requests are refused with 413 before Django reads them (portal.middleware), whatever
+# the proxy in front allows.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=5 * ATTACHMENT_MAX_BYTES + 2 * 1024 * 1024)
 # Five attachments per story; more files than this in one request is not a person using a form.
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # Stored attachments are readable by the application's own user and group only.
@@ -280,6 +313,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "purge-link-attempts": {
         "task": "progress.purge_link_attempts",
+        "schedule": 60 * 60,
+    },
+    "purge-throttle-events": {
+        "task": "portal.purge_throttle_events",
         "schedule": 60 * 60,
     },
     # The sweep behind the outbox: whatever a story change could not enqueue (broker down)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal import access
 from portal.forms import add_validation_error
 from portal.models import User
+from portal.network import client_address
 from portal.pagination import paginate
 from progress import links
 from progress.link_forms import LinkForm, LinkStoryForm
@@ -134,12 +135,6 @@ def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The public side ----------------------------------------------------------------------------
 
 
-def _client_address(request: HttpRequest) -> str:
-    # The address the server saw. Behind a reverse proxy this is the proxy's, unless the proxy
-    # is configured to pass the client's address as REMOTE_ADDR (gunicorn --forwarded-allow-ips).
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 def _closed(request: HttpRequest, state: links.LinkState) -> HttpResponse:
     # 410 Gone: the address existed and will not work again. A page, not an error.
     return render(request, "progress/link_closed.html", {"state": state}, status=410)
@@ -155,7 +150,7 @@ def link_submit(request: HttpRequest, token: str) -> HttpResponse:
         return _closed(request, state)
     form = LinkStoryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if not links.link_attempt_record(link=link, address=_client_address(request)):
+        if not links.link_attempt_record(link=link, address=client_address(request)):
             response = render(request, "progress/link_rate_limited.html", status=429)
             response["Retry-After"] = str(RATE_LIMIT_RETRY_AFTER_SECONDS)
             return response

@@ -189,3 +189,79 @@ def test_it_does_not_offer_a_new_authenticator_to_a_user_who_has_one(
 ) -> None:
     _password_step(client, "staff")
     assert client.get(reverse("login-otp-setup"))["Location"] == reverse("login-otp")
+
+
+PROXY = "10.0.0.2"
+
+
+def _through_proxy(client: Client, username: str, password: str, forwarded_for: str) -> Any:
+    """A login attempt as a reverse proxy passes it on: from the proxy's address, with the
+    address the proxy saw appended to X-Forwarded-For."""
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_it_locks_out_the_attacker_behind_a_proxy_not_the_real_user(
+    world: World, settings: Any
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    attacker = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        # The attacker also writes a victim's address into the header; the proxy appends its own
+        # view of the attacker, which is the entry that counts.
+        _through_proxy(attacker, "admin", "wrong password", "198.51.100.7, 203.0.113.9")
+    assert _through_proxy(attacker, "admin", PASSWORD, "203.0.113.9").status_code == 429
+    response = _through_proxy(Client(), "admin", PASSWORD, "198.51.100.7")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login-otp")
+
+
+def test_it_ignores_x_forwarded_for_without_a_trusted_proxy(world: World, settings: Any) -> None:
+    settings.TRUSTED_PROXY_COUNT = 0
+    for index in range(settings.AXES_FAILURE_LIMIT):
+        # A different claimed address each time: without a trusted proxy the header counts for
+        # nothing, so the attempts add up on the connection's address.
+        _through_proxy(Client(), "partner", "wrong password", f"192.0.2.{index}")
+    assert _through_proxy(Client(), "partner", PASSWORD, "192.0.2.99").status_code == 429
+
+
+def test_it_rations_password_reset_mails_per_account_without_saying_so(
+    world: World, client: Client, mailoutbox: list, settings: Any
+) -> None:
+    email = world.users["partner"].email
+    sent = []
+    for index in range(settings.PASSWORD_RESET_PER_ACCOUNT_PER_HOUR + 3):
+        response = client.post(
+            reverse("password_reset"), {"email": email}, REMOTE_ADDR=f"192.0.2.{index}"
+        )
+        # Refused or not, the same page: nobody learns whether the address has an account.
+        assert response["Location"] == reverse("password_reset_done")
+        sent.append(len(mailoutbox))
+    assert len(mailoutbox) == settings.PASSWORD_RESET_PER_ACCOUNT_PER_HOUR
+    print(f"password reset: {len(sent)} asked for one account, {len(mailoutbox)} mails sent")
+
+
+def test_it_rations_password_resets_per_client_address_with_a_message(
+    world: World, client: Client, mailoutbox: list, settings: Any
+) -> None:
+    for index in range(settings.PASSWORD_RESET_PER_ADDRESS_PER_HOUR):
+        client.post(reverse("password_reset"), {"email": f"nobody{index}@example.org"})
+    response = client.post(reverse("password_reset"), {"email": world.users["partner"].email})
+    assert response.status_code == 429
+    assert "Too many password resets" in response.content.decode()
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("role", ["partner", "member"])
+def test_it_sends_a_user_without_admin_access_to_the_overview_not_round_in_circles(
+    client_as: Callable[[str], Client], role: str
+) -> None:
+    # The test client raises RedirectCycleError on a loop.
+    response = client_as(role).get("/admin/", follow=True)
+    assert response.status_code == 200
+    assert len(response.redirect_chain) <= 4
+    assert "for the portal&#x27;s staff only" in response.content.decode()
