@@ -114,6 +114,27 @@ def world(db: None) -> World:
     )
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Put back the change types and target groups a migration seeds, after a transactional test.
+
+    Such a test ends with a flush that empties every table, the migration's rows included; the
+    next test on the same process (in any order, with pytest-xdist) would find no change types.
+    The flush is the last of the test's fixture teardowns, so this runs after the teardown hook.
+    """
+    yield
+    if not {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+        return
+    import importlib
+
+    from django.apps import apps
+    from pytest_django.plugin import blocking_manager_key
+
+    migration = importlib.import_module("progress.migrations.0002_default_taxonomy")
+    with item.config.stash[blocking_manager_key].unblock():
+        migration.create_defaults(apps, None)
+
+
 def login(client: Client, user: User) -> Client:
     """Log a client in as the login view would, second factor included where the role needs it."""
     client.force_login(user)

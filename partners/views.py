@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from partners.filters import PartnerFilter
 from portal import access
 from portal.pagination import paginate
+from progress import selectors as story_selectors
 from progress.models import ChangeStory
 
 
@@ -39,7 +40,14 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 0,
             ),
             awaiting=Coalesce(Sum("story_count", filter=Q(status=ChangeStory.Status.SUBMITTED)), 0),
+            returned=Coalesce(Sum("story_count", filter=Q(status=ChangeStory.Status.RETURNED)), 0),
         )
+    )
+    # Stories returned with a question wait for the partner: they lead its page, question and all.
+    returned = (
+        story_selectors.returned_stories(user, partner_id=partner.pk)
+        if story_counts["returned"]
+        else []
     )
     return render(
         request,
@@ -50,6 +58,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "projects": projects,
             "networks": access.visible_networks(user).filter(partners=partner),
             "story_counts": story_counts,
+            "returned": returned,
         },
     )
 

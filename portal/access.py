@@ -424,6 +424,17 @@ def can_review_story(user: AnyUser, story: ChangeStory) -> bool:
     )
 
 
+def can_see_story_history(user: AnyUser, story: ChangeStory) -> bool:
+    """The review trail (who reviewed, the questions asked, the reasons for a selection) is the
+    business of staff and of the partner whose story it is, not of network members."""
+    viewer = _as_user(user)
+    if viewer is None:
+        return False
+    if viewer.is_partner_user:
+        return story.partner_id == viewer.partner_id
+    return viewer.is_portal_staff
+
+
 def can_withdraw_consent(user: AnyUser, story: ChangeStory) -> bool:
     """The partner (on the storyteller's behalf) or staff who may see the story."""
     viewer = _as_user(user)

@@ -5,6 +5,12 @@ begins with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a line feed 
 gets a leading apostrophe, so a story titled ``=HYPERLINK(…)`` stays text in Excel, LibreOffice
 and Google Sheets. Numbers and dates stay typed.
 
+CSV comes in two dialects: commas (what other programs expect) and, for Excel in Swedish and
+other languages that write decimals with a comma, semicolons with decimal commas
+(``SEMICOLON_CSV``), which such an Excel opens in columns; elsewhere it opens commas as one
+column. File names say what was downloaded: the list, the day, and the filters chosen (by value
+or id, never a name: a partner's name is not for a file name that travels by e-mail).
+
 CSV is written row by row to the response (``StreamingHttpResponse``): memory stays flat
 whatever the number of rows. XLSX is written by openpyxl in write-only mode, which keeps rows
 in a temporary file rather than in memory; a selection larger than ``XLSX_MAX_ROWS`` is
@@ -22,7 +28,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Model, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # Characters XML 1.0 cannot hold (openpyxl's own pattern misses the noncharacters and lone
@@ -30,6 +38,10 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 XLSX_MAX_ROWS = 100_000
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+SEMICOLON_CSV = "semicolon.csv"
+FORMATS = ("csv", SEMICOLON_CSV, "xlsx")
+# The URL patterns' group for the format, in the order of FORMATS.
+FORMAT_PATTERN = r"(?P<fmt>csv|semicolon\.csv|xlsx)"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Cell = str | int | float | Decimal | dt.date | None
@@ -54,12 +66,26 @@ class _Echo:
         return value
 
 
-def _csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+def _decimal_comma(value: Cell) -> Cell:
+    if isinstance(value, float | Decimal):
+        return str(value).replace(".", ",")
+    return value
+
+
+def _csv_lines(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: str = ","
+) -> Iterator[str]:
+    writer = csv.writer(_Echo(), delimiter=delimiter)
+    cell: Callable[[Any], Cell] = neutralise
+    if delimiter == ";":
+
+        def cell(value: Any) -> Cell:
+            return _decimal_comma(neutralise(value))
+
     yield "\ufeff"  # a byte-order mark, so that Excel opens UTF-8 as UTF-8
-    yield writer.writerow([neutralise(cell) for cell in header])
+    yield writer.writerow([cell(value) for value in header])
     for row in rows:
-        yield writer.writerow([neutralise(cell) for cell in row])
+        yield writer.writerow([cell(value) for value in row])
 
 
 def _disposition(filename: str) -> str:
@@ -67,9 +93,11 @@ def _disposition(filename: str) -> str:
 
 
 def csv_response(
-    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: str = ","
 ) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_csv_lines(header, rows), content_type=CSV_CONTENT_TYPE)
+    response = StreamingHttpResponse(
+        _csv_lines(header, rows, delimiter=delimiter), content_type=CSV_CONTENT_TYPE
+    )
     response["Content-Disposition"] = _disposition(f"{filename}.csv")
     response["Cache-Control"] = "no-store"
     return response
@@ -103,6 +131,31 @@ def xlsx_response(
     return response
 
 
+def _filter_value(value: Any) -> str:
+    """A chosen filter's value as it may stand in a file name (empty: not chosen)."""
+    if value is None or value is False or value == "":
+        return ""
+    if isinstance(value, slice):  # a date range from django-filter
+        return "-".join(_filter_value(end) or "" for end in (value.start, value.stop)).strip("-")
+    if isinstance(value, Model):
+        return str(value.pk)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | QuerySet):
+        return "+".join(_filter_value(item) for item in value)
+    return "yes" if value is True else str(value)
+
+
+def filename_for(base: str, form: Any) -> str:
+    """``stories_2026-11-30_status-verified_country-GT``: the list, today, the filters chosen."""
+    parts = [base, timezone.localdate().isoformat()]
+    if form.is_bound and form.is_valid():
+        for name, value in form.cleaned_data.items():
+            if text := _filter_value(value):
+                parts.append(f"{name}-{text}")
+    return re.sub(r"[^A-Za-z0-9._+-]+", "-", "_".join(parts))[:150]
+
+
 def download(
     request: Any,
     fmt: str,
@@ -114,7 +167,7 @@ def download(
     rows: Iterable[Sequence[Any]],
     count: Callable[[], int],
 ) -> Any:
-    """The rows as ``fmt`` (csv or xlsx), selected by the filters in ``form``.
+    """The rows as ``fmt`` (one of ``FORMATS``), selected by the filters in ``form``.
 
     A filter that does not validate is a 400 naming it: a download must never silently ignore
     one. An XLSX too large to build gets a page saying so; ``count`` is asked only for XLSX,
@@ -124,8 +177,9 @@ def download(
 
     if form.is_bound and not form.is_valid():
         return render(request, "portal/export_invalid.html", {"form": form}, status=400)
-    if fmt == "csv":
-        return csv_response(filename, header, rows)
+    filename = filename_for(filename, form)
+    if fmt in ("csv", SEMICOLON_CSV):
+        return csv_response(filename, header, rows, delimiter=";" if fmt == SEMICOLON_CSV else ",")
     if count() <= XLSX_MAX_ROWS:
         return xlsx_response(filename, title, header, rows)
     return render(

@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 
 
 class RequestSizeLimitMiddleware:
@@ -35,6 +36,22 @@ class RequestSizeLimitMiddleware:
                 {"limit_mb": settings.MAX_REQUEST_BYTES // (1024 * 1024)},
                 status=413,
             )
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """The language a logged-in person chose is theirs on every device, not only in the browser
+    where they chose it (the language cookie): after login, their saved choice wins."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if user is not None else ""
+        if language and user is not None and user.is_authenticated:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         return self.get_response(request)
 
 

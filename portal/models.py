@@ -44,6 +44,13 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The portal's language for this person, and of the e-mails it sends them."),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "portal.middleware.SecondFactorRequiredMiddleware",
     "portal.middleware.SessionTimeoutMiddleware",
+    "portal.middleware.UserLanguageMiddleware",
     # After the session checks: changes are recorded with the user who is really logged in.
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -196,6 +197,8 @@ CSRF_COOKIE_HTTPONLY = True
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
+# Where the portal is reached, for the links in the e-mails it sends (no trailing slash needed).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Languages ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -314,6 +317,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "purge-link-attempts": {
         "task": "progress.purge_link_attempts",
         "schedule": 60 * 60,
+    },
+    # Notices about reviewed stories that could not be sent at once (broker or mail server down).
+    "send-story-notices": {
+        "task": "progress.send_story_notices",
+        "schedule": 60,
     },
     "purge-throttle-events": {
         "task": "portal.purge_throttle_events",

@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from portal import auth_views as portal_auth_views
 from portal import views
@@ -11,7 +9,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz/", views.healthz, name="healthz"),
     # Choosing a language must work before logging in: the login page is where people need it.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/login/", portal_auth_views.LoginView.as_view(), name="login"),
     path("accounts/login/code/", portal_auth_views.login_otp, name="login-otp"),
     path(

@@ -7,12 +7,30 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import selectors
+from portal.models import User
 
 logger = logging.getLogger(__name__)
+
+
+@login_not_required
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch; for a logged-in person the choice is also saved on them, so
+    that it follows them to other devices and into the e-mails the portal sends them."""
+    response = i18n.set_language(request)
+    code = request.POST.get("language", "")
+    user = request.user
+    if (
+        request.method == "POST"
+        and user.is_authenticated
+        and code in {language for language, _name in settings.LANGUAGES}
+    ):
+        User.objects.filter(pk=user.pk).update(language=code)
+    return response
 
 
 @require_GET

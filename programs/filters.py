@@ -11,7 +11,7 @@ from partners.models import Partner
 from partners.regions import Region
 from portal import access
 from portal.widgets import LongSelect
-from programs.models import Activity, ActivityKind, ActivityPlan, FocusArea, Program
+from programs.models import Activity, ActivityKind, ActivityPlan, FocusArea, Program, Project
 
 # An activity's partner is its own, else its project's; its programme its project's, else its
 # plan's: the same rule as the activity aggregates, so a report's figure and its list agree.
@@ -94,3 +94,39 @@ class ActivityFilter(django_filters.FilterSet):
             Q(project__program__focus_area=value)
             | Q(project__isnull=True, planned__plan__program__focus_area=value)
         )
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Project.Status.choices)
+    program = django_filters.ModelChoiceFilter(
+        label=_("Programme"), queryset=Program.objects.none(), widget=LongSelect
+    )
+    focus_area = django_filters.ChoiceFilter(
+        label=_("Focus area"), choices=FocusArea.choices, field_name="program__focus_area"
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), choices=[], field_name="partner__country", widget=LongSelect
+    )
+
+    class Meta:
+        model = Project
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["program"].queryset = (
+            access.visible_programs(user).order_by("title").only("pk", "title")
+        )
+        # Countries of the projects the viewer may see only: a choice must not tell where a
+        # partner it may not see works.
+        codes = set(self.queryset.order_by().values_list("partner__country", flat=True).distinct())
+        self.filters["country"].extra["choices"] = [
+            (code, name) for code, name in countries if code in codes
+        ]
+
+    def search(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(title__icontains=value)

@@ -1,14 +1,16 @@
 from django.urls import path, re_path
 
+from portal.exports import FORMAT_PATTERN
 from programs import views
 
 urlpatterns = [
     path("programmes/", views.program_list, name="program-list"),
     path("programmes/iati.xml", views.iati_export, name="iati-export"),
     path("programmes/<int:pk>/", views.program_detail, name="program-detail"),
+    path("projects/", views.project_list, name="project-list"),
     path("projects/<int:pk>/", views.project_detail, name="project-detail"),
     path("activities/", views.activity_list, name="activity-list"),
     re_path(
-        r"^activities/export\.(?P<fmt>csv|xlsx)$", views.activity_export, name="activity-export"
+        rf"^activities/export\.{FORMAT_PATTERN}$", views.activity_export, name="activity-export"
     ),
 ]

@@ -11,7 +11,7 @@ from portal import access, exports
 from portal.pagination import paginate
 from programs import exports as activity_exports
 from programs import iati
-from programs.filters import ActivityFilter
+from programs.filters import ActivityFilter, ProjectFilter
 from programs.models import FocusArea
 
 
@@ -124,6 +124,21 @@ def iati_export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="iati-activities.xml"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_GET
+def project_list(request: HttpRequest) -> HttpResponse:
+    """Projects in the viewer's scope, filtered: what the dashboard's "active projects" opens."""
+    user = request.user
+    projects = (
+        access.visible_projects(user).select_related("partner", "program").order_by("title", "pk")
+    )
+    filterset = ProjectFilter(request.GET, queryset=projects, user=user)
+    return render(
+        request,
+        "programs/project_list.html",
+        {"filter": filterset, "page": paginate(request, filterset.qs)},
+    )
 
 
 @require_GET

@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from partners.models import Partner
+from portal import queue
 from programs.models import (
     Activity,
     ActivityAggregate,
@@ -287,14 +288,16 @@ def refresh_pending() -> bool:
     return AggregateOutbox.objects.exists()
 
 
+def _request_refresh() -> None:
+    queue.enqueue_by_name("progress.refresh_aggregates")
+
+
 def mark_stale(*, subject: str, partner_ids: Iterable[int | None]) -> None:
     """Record, in the caller's transaction, that these partners' cells must be recomputed.
 
     ``None`` among the ids stands for every partner. The refresh is requested once the
     transaction commits; if the broker cannot take it, the periodic sweep will.
     """
-    from progress import tasks
-
     ids = set(partner_ids)
     targets: list[int | None] = [None]
     if None not in ids:
@@ -302,4 +305,4 @@ def mark_stale(*, subject: str, partner_ids: Iterable[int | None]) -> None:
     rows = [AggregateOutbox(subject=subject, partner_id=partner_id) for partner_id in targets]
     if rows:
         AggregateOutbox.objects.bulk_create(rows)
-        transaction.on_commit(tasks.request_refresh)
+        transaction.on_commit(_request_refresh)

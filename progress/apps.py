@@ -7,4 +7,7 @@ class ProgressConfig(AppConfig):
     verbose_name = _("Progress Tracker")
 
     def ready(self) -> None:
-        from progress import signals  # noqa: F401 - connects the receivers
+        from progress import (
+            signals,  # noqa: F401 - connects the receivers
+            tasks,  # noqa: F401 - registers the tasks asked for by name
+        )

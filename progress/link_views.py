@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import access
 from portal.forms import add_validation_error
@@ -120,10 +120,16 @@ def link_create(request: HttpRequest) -> HttpResponse:
     return render(request, "progress/link_form.html", {"form": form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
+@never_cache
 def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """First a page that says what revoking does; the revocation itself is the POST from it."""
     user = _manager(request)
     link = access.get_submission_link_for_user(user, pk, request=request)
+    if request.method == "GET":
+        if link.revoked_at is not None:
+            return redirect("link-list")
+        return render(request, "progress/link_revoke.html", {"link": link})
     try:
         links.link_revoke(actor=user, link=link)
     except PermissionDenied as error:

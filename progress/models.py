@@ -579,3 +579,39 @@ class ReportState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.refreshed_at}"
+
+
+class StoryNotice(models.Model):
+    """An e-mail to send about a step of a story's review: the outbox of the notices.
+
+    Written in the transaction of the review step, sent by a task after commit or by the sweep
+    (``progress.notices``), so that a broker or mail server that is down delays a notice and
+    never loses it. Holds no words of the story: the mails carry its reference and a link.
+    """
+
+    class Kind(models.TextChoices):
+        RETURNED = "returned", _("Returned with a question")
+        SELECTED = "selected", _("Selected as most significant")
+
+    story = models.ForeignKey(
+        ChangeStory, verbose_name=_("story"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    recipients = models.PositiveSmallIntegerField(_("mails sent"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("story notice")
+        verbose_name_plural = _("story notices")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="storynotice_pending_idx",
+                condition=models.Q(sent_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.story_id}"

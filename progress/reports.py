@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from partners.regions import Region
-from portal import access
+from portal import access, exports
 from portal.charts import Chart, Figure, bars, paired_bars, shares, stacked_columns
 from portal.widgets import LongSelect
 from programs.models import ActivityAggregate, ActivityKind, FocusArea
@@ -114,7 +114,7 @@ class Report:
     refresh_pending: bool
     suppressed: bool
     pseudonymised: bool
-    downloads: list[tuple[str, str, str]] = field(default_factory=list)
+    downloads: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 # --- Scope and filters ------------------------------------------------------------------------
@@ -206,18 +206,20 @@ class Links:
     def activities(self, **extra: Any) -> str:
         return f"{reverse('activity-list')}?{urlencode({**self.activity_base, **extra})}"
 
-    def downloads(self, query: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-        """(what, CSV address, XLSX address) for the report's own cells and its records."""
+    def downloads(self, query: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
+        """(what, CSV, semicolon CSV and XLSX addresses) for the report's cells and records."""
         figures = {key: value for key, value in query.items() if value}
 
-        def both(what: str, name: str, params: Mapping[str, Any]) -> tuple[str, str, str]:
-            csv, xlsx = (f"{reverse(name, args=[f])}?{urlencode(params)}" for f in ("csv", "xlsx"))
-            return what, csv, xlsx
+        def every(what: str, name: str, params: Mapping[str, Any]) -> tuple[str, str, str, str]:
+            csv, semicolon, xlsx = (
+                f"{reverse(name, args=[fmt])}?{urlencode(params)}" for fmt in exports.FORMATS
+            )
+            return what, csv, semicolon, xlsx
 
         return [
-            both(_("Figures"), "report-figures-export", figures),
-            both(_("Stories counted"), "story-export", self.base),
-            both(_("Activities"), "activity-export", self.activity_base),
+            every(_("Figures"), "report-figures-export", figures),
+            every(_("Stories counted"), "story-export", self.base),
+            every(_("Activities"), "activity-export", self.activity_base),
         ]
 
 

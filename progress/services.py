@@ -8,15 +8,17 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal import access
 from portal.models import User
-from progress import aggregates
+from progress import aggregates, notices
 from progress.attachments import MAX_ATTACHMENTS_PER_STORY, ProcessedAttachment
 from progress.models import (
     AggregateOutbox,
@@ -24,6 +26,7 @@ from progress.models import (
     ChangeType,
     StoryAttachment,
     StoryEvent,
+    StoryNotice,
     Storyteller,
     TargetGroup,
 )
@@ -226,6 +229,8 @@ def story_review(*, actor: User, story: ChangeStory, action: str, comment: str =
     story.status = to_status
     story.save(update_fields=["status", "updated_at"])
     _record(story, actor=actor, action=action, from_status=from_status, comment=comment)
+    if action in StoryNotice.Kind.values:
+        notices.notice_queue(story=story, kind=action)
     logger.info("story.reviewed story_id=%s action=%s", story.pk, action)
     return story
 
@@ -279,8 +284,12 @@ def story_withdraw_consent(*, actor: User, story: ChangeStory) -> ChangeStory | 
 
 
 def story_defaults_for(user: User, **initial: Any) -> dict[str, Any]:
-    """Sensible defaults for a new story's form."""
-    defaults: dict[str, Any] = {"event_date": date.today()}
+    """Sensible defaults for a new story's form: told today, in the language the person is
+    using the portal in (a partner in Guatemala writes in Spanish, not in English)."""
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        language = settings.LANGUAGE_CODE
+    defaults: dict[str, Any] = {"event_date": date.today(), "language": language}
     if user.is_partner_user and user.partner is not None:
         defaults.update(
             partner=user.partner,

@@ -1,11 +1,12 @@
 from django.urls import include, path, re_path
 
+from portal.exports import FORMAT_PATTERN
 from progress import report_views, views
 
 urlpatterns = [
     path("stories/", views.story_list, name="story-list"),
     path("stories/new/", views.story_create, name="story-create"),
-    re_path(r"^stories/export\.(?P<fmt>csv|xlsx)$", views.story_export, name="story-export"),
+    re_path(rf"^stories/export\.{FORMAT_PATTERN}$", views.story_export, name="story-export"),
     path("stories/<int:pk>/", views.story_detail, name="story-detail"),
     path("stories/<int:pk>/edit/", views.story_edit, name="story-edit"),
     path("stories/<int:pk>/review/", views.story_review, name="story-review"),
@@ -17,7 +18,7 @@ urlpatterns = [
     ),
     path("reports/", report_views.report, name="report"),
     re_path(
-        r"^reports/figures\.(?P<fmt>csv|xlsx)$",
+        rf"^reports/figures\.{FORMAT_PATTERN}$",
         report_views.figures_export,
         name="report-figures-export",
     ),

@@ -13,7 +13,7 @@ from portal import access, exports, pagination
 from portal.forms import add_validation_error
 from portal.pagination import paginate
 from progress import exports as story_exports
-from progress import services
+from progress import selectors, services
 from progress.filters import StoryFilter
 from progress.forms import CommentForm, ReviewForm, StoryForm
 from progress.models import ChangeStory, ChangeType
@@ -91,7 +91,11 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = StoryForm(request.POST or None, request.FILES or None, instance=story, user=user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         return _save(request, form)
-    return render(request, "progress/story_form.html", {"form": form, "story": story})
+    return render(
+        request,
+        "progress/story_form.html",
+        {"form": form, "story": story, "question": selectors.latest_question(story)},
+    )
 
 
 def _save(request: HttpRequest, form: StoryForm) -> HttpResponse:
@@ -111,10 +115,15 @@ def _save(request: HttpRequest, form: StoryForm) -> HttpResponse:
         raise Http404 from error
     except ValidationError as error:
         add_validation_error(form, error)
+        existing = form.instance if form.instance.pk else None
         return render(
             request,
             "progress/story_form.html",
-            {"form": form, "story": form.instance if form.instance.pk else None},
+            {
+                "form": form,
+                "story": existing,
+                "question": selectors.latest_question(existing) if existing else None,
+            },
         )
     if story.status == ChangeStory.Status.DRAFT:
         messages.success(request, _("Draft saved. You can finish it later."))
@@ -128,7 +137,8 @@ def _save(request: HttpRequest, form: StoryForm) -> HttpResponse:
 def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     story = access.get_story_for_user(user, pk, request=request)
-    events = story.events.select_related("actor")
+    show_history = access.can_see_story_history(user, story)
+    events = story.events.select_related("actor") if show_history else []
     can_review = access.can_review_story(user, story)
     can_edit = access.can_edit_story(user, story)
     show_storyteller = can_review or can_edit
@@ -138,6 +148,7 @@ def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "story": story,
             "events": events,
+            "show_history": show_history,
             "change_types": story.change_types.all(),
             "target_groups": story.target_groups.all(),
             "storyteller": getattr(story, "storyteller", None) if show_storyteller else None,

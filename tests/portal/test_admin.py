@@ -85,3 +85,49 @@ def test_it_offers_officers_no_delete(world: World, client_as: Callable[[str], C
     client = client_as("officer")
     url = reverse("admin:programs_program_delete", args=[world.program.pk])
     assert client.get(url).status_code == 403
+
+
+def _partner_form(**overrides: str) -> dict[str, str]:
+    data = {
+        "name": "Nueva Alianza",
+        "kind": "csos",
+        "status": "active",
+        "country": "GT",
+        "region": "",
+        "website": "",
+        "description": "",
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "1000",
+        "_save": "Save",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_it_shows_no_pseudonym_before_the_partner_is_saved(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    body = client_as("admin").get(reverse("admin:partners_partner_add")).content.decode()
+    assert "field-pseudonym" not in body
+
+
+def test_it_takes_the_region_from_the_country_or_asks_for_it_in_words(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    from partners.models import Partner
+
+    client = client_as("admin")
+    kind = Partner.Kind.values[0]
+    response = client.post(reverse("admin:partners_partner_add"), _partner_form(kind=kind))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    partner = Partner.objects.get(name="Nueva Alianza")
+    assert partner.region == "latam"
+    assert partner.pseudonym.startswith("Partner ")
+    response = client.post(
+        reverse("admin:partners_partner_add"),
+        _partner_form(kind=kind, name="Polar station", country="AQ"),
+    )
+    assert response.status_code == 200
+    assert "No region is known for Antarctica: choose the region." in response.content.decode()

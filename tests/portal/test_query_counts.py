@@ -32,6 +32,7 @@ PAGES = [
     ("partner-detail", "alpha", 5, "partner, projects, story counts, contacts, networks"),
     ("partner-detail", "hidden", 6, "the same, plus the access-log row"),
     ("program-list", None, 1, "programmes with their project counts"),
+    ("project-list", None, 4, "country choices, programme choices, count, page"),
     ("program-detail", "program", 4, "programme, projects with partners, funders, networks"),
     (
         "project-detail",

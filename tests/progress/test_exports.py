@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.http import FileResponse, StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from conftest import World
@@ -23,11 +25,12 @@ from tests.security.payloads import FORMULA_PAYLOADS, PAYLOADS
 CONFIDENTIAL = ("Hidden Rainbow Union", "Contact of Hidden Rainbow Union", "Izmir")
 
 
-def _csv(response: Any) -> list[list[str]]:
+def _csv(response: Any, fmt: str = "csv") -> list[list[str]]:
     assert isinstance(response, StreamingHttpResponse), "a CSV download streams its rows"
     body = b"".join(response.streaming_content).decode("utf-8")  # type: ignore[arg-type]
     assert body.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(body[1:])))
+    delimiter = ";" if fmt == exports.SEMICOLON_CSV else ","
+    return list(csv.reader(io.StringIO(body[1:]), delimiter=delimiter))
 
 
 def _xlsx(response: Any) -> list[list[object]]:
@@ -54,11 +57,11 @@ def test_no_download_for_the_uncleared_holds_a_confidential_partner(
 ) -> None:
     factories.ActivityFactory.create(project=counted.hidden_project, place="Izmir")
     client = client_as(role)
-    for fmt in ("csv", "xlsx"):
+    for fmt in exports.FORMATS:
         response = client.get(reverse(name, args=[fmt]))
         assert response.status_code == 200
         assert response["Cache-Control"] == "no-store"
-        rows = _csv(response) if fmt == "csv" else _xlsx(response)
+        rows = _xlsx(response) if fmt == "xlsx" else _csv(response, fmt)
         text = repr(rows)
         for secret in CONFIDENTIAL:
             assert secret not in text, (name, fmt, secret)
@@ -158,3 +161,32 @@ def test_an_xlsx_too_large_to_build_points_to_csv(
     response = client_as("staff").get(reverse("story-export", args=["xlsx"]), {"counted": "1"})
     assert response.status_code == 400
     assert reverse("story-export", args=["csv"]) + "?counted=1" in response.content.decode()
+
+
+def test_the_semicolon_csv_opens_in_columns_in_excel_with_decimal_commas(
+    counted: World, client_as: Callable[[str], Client]
+) -> None:
+    response = client_as("staff").get(reverse("activity-export", args=[exports.SEMICOLON_CSV]))
+    body = b"".join(response.streaming_content).decode("utf-8")  # type: ignore[attr-defined]
+    header = body[1:].splitlines()[0]
+    assert header.count(";") >= 3 and "," not in header
+    lines = list(exports._csv_lines(["amount"], [[Decimal("1.5")]], delimiter=";"))
+    assert lines[-1].strip() == "1,5"
+
+
+def test_a_downloaded_file_is_named_after_the_list_the_day_and_the_filters(
+    counted: World, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as("officer")
+    response = client.get(
+        reverse("story-export", args=["csv"]),
+        {"status": "verified", "partner": counted.alpha.pk, "event_date_after": "2026-01-01"},
+    )
+    disposition = response["Content-Disposition"]
+    today = timezone.localdate().isoformat()
+    assert f'filename="stories_{today}_' in disposition
+    assert "status-verified" in disposition
+    assert f"partner-{counted.alpha.pk}" in disposition
+    assert "2026-01-01" in disposition
+    # Ids, never names: a file name travels in e-mails.
+    assert counted.alpha.name.split()[0] not in disposition

@@ -180,7 +180,15 @@ def test_it_offers_no_link_longer_than_ninety_days_in_the_form(
 
 def test_it_revokes_a_link(world: World, client_as: Callable[[str], Client]) -> None:
     link = _link(world)
-    response = client_as("partner").post(reverse("link-revoke", args=[link.pk]))
+    client = client_as("partner")
+    listing = client.get(reverse("link-list")).content.decode()
+    assert f'data-copy="link-url-{link.pk}"' in listing  # the copy button beside the address
+    # The list's button asks first: opening the page revokes nothing.
+    confirm = client.get(reverse("link-revoke", args=[link.pk]))
+    assert "accepts no more stories" in confirm.content.decode()
+    link.refresh_from_db()
+    assert link.revoked_at is None
+    response = client.post(reverse("link-revoke", args=[link.pk]))
     assert response["Location"] == reverse("link-list")
     link.refresh_from_db()
     assert link.revoked_at is not None

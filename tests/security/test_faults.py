@@ -56,6 +56,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import World, login
+from portal import queue as task_queue
 from portal.celery import app as celery_app
 from progress import aggregates, tasks
 from progress.models import (
@@ -281,11 +282,14 @@ def broker_at(url: str) -> Iterator[None]:
 @pytest.fixture
 def enqueue_unpaused(monkeypatch: pytest.MonkeyPatch) -> None:
     """No pause left over from an earlier broker failure in this process (put back after)."""
-    monkeypatch.setattr(tasks, "_enqueue_paused_until", 0.0)
+    monkeypatch.setattr(task_queue, "_paused_until", 0.0)
 
 
 def _enqueue_failures(caplog: pytest.LogCaptureFixture) -> int:
-    return sum("aggregates.enqueue_failed" in record.getMessage() for record in caplog.records)
+    return sum(
+        "queue.enqueue_failed task=progress.refresh_aggregates" in record.getMessage()
+        for record in caplog.records
+    )
 
 
 # --- Workers of our own ------------------------------------------------------------------------
@@ -543,7 +547,7 @@ def test_redis_refusing_connections_loses_no_story_and_no_cell(
         redis_proxy.forward()
         # Redis is back and the pause over: the next story change's request for a refresh
         # reaches the worker, which drains the whole outbox (as beat's sweep would, every 30 s).
-        monkeypatch.setattr(tasks, "_enqueue_paused_until", 0.0)
+        monkeypatch.setattr(task_queue, "_paused_until", 0.0)
         tasks.request_refresh()
         assert _enqueue_failures(caplog) == failures, "enqueueing failed with Redis back"
         deadline = time.monotonic() + 30
@@ -569,7 +573,7 @@ def test_redis_refusing_connections_loses_no_story_and_no_cell(
         f"\nfaults: 50 submissions + 50 verifications with Redis refusing, in {elapsed:.1f} s "
         f"(mean {mean * 1000:.0f} ms, slowest {max(durations) * 1000:.0f} ms a request): "
         f"{saved} saved, {errors} errors (statuses {dict(statuses)}), {failures} enqueue "
-        f"failure logged (then paused {tasks.ENQUEUE_PAUSE_SECONDS:.0f} s), {pending} outbox "
+        f"failure logged (then paused {task_queue.PAUSE_SECONDS:.0f} s), {pending} outbox "
         f"rows waiting; Redis back, outbox drained by the worker: {faults['lost']} lost, "
         f"{faults['stray']} stray, {faults['duplicated']} duplicated cells"
     )
@@ -577,7 +581,7 @@ def test_redis_refusing_connections_loses_no_story_and_no_cell(
     assert errors == 0
     assert failures >= 1, "the enqueue never reached the refusing port: nothing was tested"
     # One failure per pause, not one per story change (each cost 0.6 s of publish retries).
-    assert failures <= 1 + elapsed // tasks.ENQUEUE_PAUSE_SECONDS
+    assert failures <= 1 + elapsed // task_queue.PAUSE_SECONDS
     assert mean < 0.5
     assert pending >= 100, "a story change left nothing in the outbox"  # and none drained
     assert faults == {"lost": 0, "stray": 0, "duplicated": 0}

@@ -350,6 +350,7 @@ EXPECTATIONS: dict[str, Page] = {
         get={"own": _only((*STAFF, "member")), "foreign": _only(STAFF)}, args=_network_args
     ),
     "program-list": _list_page(),
+    "project-list": _list_page(),
     # The IATI file is for the organisation's own staff (DESIGN §4); everyone else gets a 404.
     "iati-export": Page(get={NO_OBJECT: _only(STAFF)}),
     "program-detail": Page(
@@ -415,12 +416,13 @@ EXPECTATIONS: dict[str, Page] = {
     # --- Submission links
     "link-list": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}),
     "link-create": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}, wrong_method="delete"),
+    # A page that asks first; the POST from it revokes.
     "link-revoke": Page(
-        get=POST_ONLY,
+        get=_managed(OK),
         args=_link_args,
         post=_managed(Redirect("/links/")),
         changed=_revoked,
-        wrong_method=None,
+        wrong_method="delete",
     ),
     "link-submit": Page(
         get={
