@@ -180,7 +180,7 @@ def test_a_downloaded_file_is_named_after_the_list_the_day_and_the_filters(
     client = client_as("officer")
     response = client.get(
         reverse("story-export", args=["csv"]),
-        {"status": "verified", "partner": counted.alpha.pk, "event_date_after": "2026-01-01"},
+        {"status": "verified", "partner": str(counted.alpha.pk), "event_date_after": "2026-01-01"},
     )
     disposition = response["Content-Disposition"]
     today = timezone.localdate().isoformat()

@@ -70,7 +70,7 @@ def test_the_partner_and_the_storyteller_are_told_by_mail_without_the_story_or_q
     assert recipients == sorted([world.users["partner"].email, "maria@example.org"])
     for message in mail.outbox:
         assert returned.reference in message.subject
-        text = message.subject + message.body
+        text = f"{message.subject} {message.body}"
         for words in (QUESTION, returned.title, returned.narrative, world.alpha.name):
             assert words not in text
     to_partner = next(m for m in mail.outbox if m.to == [world.users["partner"].email])
