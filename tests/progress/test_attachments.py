@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
+import math
+import os
 import re
+import struct
+import subprocess
+import sys
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse
 from django.test import Client
 from django.urls import reverse
-from PIL import Image, PngImagePlugin
+from PIL import Image, ImageFile, PngImagePlugin
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
@@ -238,6 +245,228 @@ def test_it_refuses_a_damaged_photo() -> None:
     with pytest.raises(attachments.ValidationError) as refused:
         attachments.process_upload(_upload("broken.jpg", truncated))
     assert refused.value.code == "damaged"
+
+
+# --- Decoding limits: what one submission can make the server hold ------------------------------
+
+
+def _png_of_nothing(width: int, height: int) -> bytes:
+    """An RGBA PNG of transparent rows: a few hundred bytes per megapixel, a decompression bomb.
+
+    Written chunk by chunk, because making it with Pillow would hold the whole canvas here.
+    """
+    row = b"\x00" + bytes(width * 4)  # filter type 0, then four zero bytes a pixel
+    compressor = zlib.compressobj(9)
+    pixels = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        checksum = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", checksum)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8 bits, RGBA
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def _jpeg(width: int, height: int) -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (width, height), (90, 140, 60)).save(output, "JPEG", quality=90)
+    return output.getvalue()
+
+
+def test_it_refuses_a_png_larger_than_it_can_decode_with_a_form_error(
+    world: World,
+    client_as: Callable[[str], Client],
+    monkeypatch: pytest.MonkeyPatch,
+    media_root: Path,
+) -> None:
+    monkeypatch.setattr(attachments, "MAX_DECODED_PIXELS", 1000)
+    response = _post_story(client_as("partner"), world, _upload("chart.png", _png_with_text()))
+    [error] = _form_errors(response)
+    assert error == (
+        "“chart.png” is 40 × 30 pixels; a PNG image can have at most 0.001 megapixels. "
+        "Save it as a JPEG photo, or at a smaller size, and attach it again."
+    )
+    assert not ChangeStory.objects.filter(title=TITLE).exists()
+    assert _stored_files(media_root) == []
+
+
+@pytest.mark.parametrize(
+    ("mode", "stored_mode"),
+    [("P", "RGBA"), ("L", "RGB"), ("LA", "RGBA"), ("RGBA", "RGBA")],
+)
+def test_it_converts_and_scales_pngs_of_every_mode(mode: str, stored_mode: str) -> None:
+    # Wider than what is kept, so each is converted (where needed), then scaled down.
+    image = Image.new(mode, (3000, 20))
+    output = io.BytesIO()
+    image.save(output, "PNG", **({"transparency": 0} if mode == "P" else {}))
+    processed = attachments.process_upload(_upload("chart.png", output.getvalue()))
+    stored = Image.open(io.BytesIO(processed.content))
+    assert (stored.mode, stored.size) == (stored_mode, (2560, 17))
+
+
+def test_it_refuses_the_bomb_of_the_issue_from_its_header() -> None:
+    # 7,070 x 7,070 RGBA: under the 50 MP a header may declare, 200 MB once decoded.
+    bomb = _png_of_nothing(7070, 7070)
+    assert len(bomb) < 200_000
+    with pytest.raises(attachments.ValidationError) as refused:
+        attachments.process_upload(_upload("bomb.png", bomb, "image/png"))
+    assert refused.value.code == "too_many_pixels"
+    assert "7070 × 7070 pixels" in refused.value.messages[0]
+
+
+def test_it_decodes_a_jpeg_over_the_limit_at_a_smaller_scale(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 64 x 48 is 3,072 pixels: over a limit of 1,000, but half of it (768) is under.
+    monkeypatch.setattr(attachments, "MAX_DECODED_PIXELS", 1000)
+    processed = attachments.process_upload(_upload("meeting.jpg", _jpeg_with_gps()))
+    assert Image.open(io.BytesIO(processed.content)).size == (32, 24)
+
+
+def test_it_decodes_a_large_jpeg_no_larger_than_what_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 6,000 px wide: half is 3,000, still more than the 2,560 kept; a quarter would be less.
+    decoded: list[tuple[int, int]] = []
+    original_load = ImageFile.ImageFile.load
+
+    def load(image: ImageFile.ImageFile) -> Any:
+        decoded.append(image.size)
+        return original_load(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    processed = attachments.process_upload(_upload("wide.jpg", _jpeg(6000, 400)))
+    assert decoded[0] == (3000, 200)  # the first load is the decoding; later ones are no-ops
+    assert Image.open(io.BytesIO(processed.content)).size == (2560, 171)
+
+
+def test_it_shares_one_decoding_budget_among_the_files_of_a_submission(
+    world: World,
+    client_as: Callable[[str], Client],
+    monkeypatch: pytest.MonkeyPatch,
+    media_root: Path,
+) -> None:
+    # Room for two 40 x 30 PNGs (1,200 pixels each), not for a third.
+    monkeypatch.setattr(attachments, "MAX_DECODED_PIXELS_PER_SUBMISSION", 3000)
+    png = _png_with_text()
+    response = _post_story(
+        client_as("partner"),
+        world,
+        _upload("one.png", png),
+        _upload("two.png", png),
+        _upload("three.png", png),
+    )
+    [error] = _form_errors(response)
+    assert error == (
+        "“three.png” was not added: the photos of one save can have at most 0.003 megapixels "
+        "together. Attach fewer photos at a time (save a draft and add the others when you "
+        "edit it) or smaller ones."
+    )
+    assert not ChangeStory.objects.filter(title=TITLE).exists()
+    assert _stored_files(media_root) == []
+
+
+def test_it_decodes_a_jpeg_smaller_to_fit_what_is_left_of_the_budget(
+    world: World, client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A 40 x 30 PNG spends 1,200 pixels; the 64 x 48 JPEG (3,072) fits the 2,000 left at half.
+    monkeypatch.setattr(attachments, "MAX_DECODED_PIXELS_PER_SUBMISSION", 3200)
+    response = _post_story(
+        client_as("partner"),
+        world,
+        _upload("chart.png", _png_with_text()),
+        _upload("meeting.jpg", _jpeg_with_gps()),
+    )
+    assert response.status_code == 302
+    photo = StoryAttachment.objects.get(story__title=TITLE, content_type="image/jpeg")
+    assert Image.open(photo.file.path).size == (32, 24)
+
+
+# What one photo can make the server hold, derived from the decoding limit: Pillow keeps at most
+# 4 bytes a pixel, and at most two full-size images exist at once (the decoded one and a
+# converted copy, or the decoded one and the passes that scale it down, each smaller than it).
+# A third full-size image's worth is left for the request around it: Django, the form, the
+# uploaded files. 3 x 4 B x 16 MP = 192 MB. Before these limits, one of the issue's PNGs made
+# 858 MB.
+MEMORY_BOUND = 3 * 4 * attachments.MAX_DECODED_PIXELS
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+_SIDE_UNDER_THE_LIMIT = math.isqrt(attachments.MAX_DECODED_PIXELS)
+# The largest photos phones take: 50 MP sensors, 8,160 x 6,120.
+_PHONE_PHOTO = (8160, 6120)
+
+
+def _post_in_a_fresh_process(tmp_path: Path, files: dict[str, bytes]) -> dict[str, Any]:
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR") if key in os.environ}
+    env.update(
+        DEBUG="true",
+        DATABASE_URL="sqlite://:memory:",
+        MEDIA_ROOT=str(tmp_path / "media"),
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "tests.progress.attachment_memory_probe"]
+        + [str(tmp_path / name) for name in files],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return report
+
+
+def _five_bombs() -> dict[str, bytes]:
+    # The issue's upload: 7,070 x 7,070 RGBA, under the 50 MP a header may declare, 194 KB.
+    bomb = _png_of_nothing(7070, 7070)
+    return {f"bomb{n}.png": bomb for n in range(5)}
+
+
+def _png_at_the_decoding_limit() -> dict[str, bytes]:
+    return {"scan.png": _png_of_nothing(_SIDE_UNDER_THE_LIMIT, _SIDE_UNDER_THE_LIMIT)}
+
+
+def _five_phone_photos() -> dict[str, bytes]:
+    photo = _jpeg(*_PHONE_PHOTO)
+    return {f"phone{n}.jpg": photo for n in range(5)}
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads Linux's /proc")
+@pytest.mark.parametrize(
+    ("make_files", "refusal"),
+    [
+        pytest.param(_five_bombs, "a PNG image can have at most", id="five-7070x7070-pngs"),
+        pytest.param(_png_at_the_decoding_limit, None, id="png-at-the-decoding-limit"),
+        pytest.param(_five_phone_photos, None, id="five-50mp-jpegs"),
+    ],
+)
+def test_it_keeps_the_memory_of_a_worst_case_submission_under_its_bound(
+    tmp_path: Path, make_files: Callable[[], dict[str, bytes]], refusal: str | None
+) -> None:
+    assert _PHONE_PHOTO[0] * _PHONE_PHOTO[1] <= attachments.MAX_PHOTO_PIXELS
+    files = make_files()
+    report = _post_in_a_fresh_process(tmp_path, files)
+    print(
+        f"attachments: {len(files)} file(s) of {max(map(len, files.values())):,} bytes, "
+        f"peak {report['peak_bytes'] / 2**20:.0f} MiB in one request "
+        f"(bound {MEMORY_BOUND / 2**20:.0f} MiB; high-water mark reset: "
+        f"{report['high_water_mark_reset']})"
+    )
+    if refusal is None:
+        assert report["status"] == 302, report["errors"]
+        assert report["stories"] == 1
+        assert len(report["attachments"]) == len(files)
+    else:
+        assert report["status"] == 200
+        assert len(report["errors"]) == len(files)
+        assert all(refusal in error for error in report["errors"])
+        assert report["stories"] == 0
+    assert report["peak_bytes"] < MEMORY_BOUND
 
 
 # --- What is refused ----------------------------------------------------------------------------
