@@ -118,6 +118,68 @@ def _pdf_with_escaped_javascript_name() -> bytes:
     return content.replace(b"/JavaScript", b"/J#61vaScript").replace(b"/JS ", b"/J#53 ")
 
 
+def _pdf_with_object_streams(*streams: list[bytes], unpacked_padding: int = 0) -> bytes:
+    """A PDF keeping objects in compressed object streams, as most PDFs written today do.
+
+    Each argument is the objects of one stream. ``unpacked_padding`` bytes after them make each
+    stream unpack to that much more: a megabyte of them packs into a kilobyte, a small file that
+    unpacks to a large one. pypdf reads such files but cannot write them, hence bytes by hand.
+    """
+    body = bytearray(b"%PDF-1.7\n")
+    offsets: dict[int, int] = {}
+
+    def add(number: int, content: bytes) -> None:
+        offsets[number] = len(body)
+        body.extend(b"%d 0 obj\n%s\nendobj\n" % (number, content))
+
+    add(1, b"<</Type/Catalog/Pages 2 0 R>>")
+    add(2, b"<</Type/Pages/Kids[3 0 R]/Count 1>>")
+    add(3, b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>")
+    first_stream = 4
+    next_object = first_stream + len(streams)
+    in_stream: dict[int, int] = {}  # object number -> number of its stream
+    for position, objects in enumerate(streams):
+        numbers = range(next_object, next_object + len(objects))
+        next_object += len(objects)
+        offsets_in_stream, contents = [], b""
+        for number, content in zip(numbers, objects, strict=True):
+            in_stream[number] = first_stream + position
+            offsets_in_stream.append(b"%d %d" % (number, len(contents)))
+            contents += content + b"\n"
+        header = b" ".join(offsets_in_stream) + b"\n"
+        compressor = zlib.compressobj(9)
+        packed = [compressor.compress(header + contents)]
+        padding = b"0" * 1_048_576  # never parsed: the objects before it are all that is read
+        for start in range(0, unpacked_padding, len(padding)):
+            packed.append(compressor.compress(padding[: unpacked_padding - start]))
+        data = b"".join(packed) + compressor.flush()
+        add(
+            first_stream + position,
+            b"<</Type/ObjStm/N %d/First %d/Filter/FlateDecode/Length %d>>\nstream\n%s\nendstream"
+            % (len(objects), len(header), len(data), data),
+        )
+    xref_number = next_object
+    rows = [b"\x00" + struct.pack(">IH", 0, 65535)]
+    for number in range(1, xref_number):
+        if number in in_stream:
+            rows.append(b"\x02" + struct.pack(">IH", in_stream[number], 0))
+        else:
+            rows.append(b"\x01" + struct.pack(">IH", offsets[number], 0))
+    rows.append(b"\x01" + struct.pack(">IH", len(body), 0))
+    table = zlib.compress(b"".join(rows))
+    xref_offset = len(body)
+    add(
+        xref_number,
+        b"<</Type/XRef/Size %d/W[1 4 2]/Root 1 0 R/Filter/FlateDecode/Length %d>>\nstream\n%s\n"
+        b"endstream" % (xref_number + 1, len(table), table),
+    )
+    body.extend(b"startxref\n%d\n%%%%EOF\n" % xref_offset)
+    return bytes(body)
+
+
+JAVASCRIPT_IN_AN_OBJECT = b"<</S/JavaScript/JS(app.alert('hello');)>>"
+
+
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
 SVG_WITH_SCRIPT = (
     b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
@@ -436,6 +498,12 @@ def _five_phone_photos() -> dict[str, bytes]:
     return {f"phone{n}.jpg": photo for n in range(5)}
 
 
+def _five_pdf_bombs() -> dict[str, bytes]:
+    # Four object streams that unpack to 70 MB each, 270 KB of file.
+    bomb = _pdf_with_object_streams(*[[b"<<>>"]] * 4, unpacked_padding=70_000_000)
+    return {f"report{n}.pdf": bomb for n in range(5)}
+
+
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads Linux's /proc")
 @pytest.mark.parametrize(
     ("make_files", "refusal"),
@@ -443,6 +511,7 @@ def _five_phone_photos() -> dict[str, bytes]:
         pytest.param(_five_bombs, "a PNG image can have at most", id="five-7070x7070-pngs"),
         pytest.param(_png_at_the_decoding_limit, None, id="png-at-the-decoding-limit"),
         pytest.param(_five_phone_photos, None, id="five-50mp-jpegs"),
+        pytest.param(_five_pdf_bombs, "unpacks to more than", id="five-pdf-bombs"),
     ],
 )
 def test_it_keeps_the_memory_of_a_worst_case_submission_under_its_bound(
@@ -551,6 +620,60 @@ def test_it_refuses_a_password_protected_pdf() -> None:
     with pytest.raises(attachments.ValidationError) as refused:
         attachments.process_upload(_upload("locked.pdf", _pdf(password="s3cret")))
     assert refused.value.code == "encrypted"
+
+
+def test_it_reads_objects_in_compressed_object_streams() -> None:
+    harmless = _pdf_with_object_streams([b"<</Title(Minutes)>>", b"[1 2 3]"], [b"<<>>"])
+    processed = attachments.process_upload(_upload("minutes.pdf", harmless))
+    assert processed.content_type == "application/pdf"
+    # The script sits in the second of two streams, after the cache of the first is emptied.
+    hostile = _pdf_with_object_streams([b"<<>>", b"<<>>"], [b"<<>>", JAVASCRIPT_IN_AN_OBJECT])
+    with pytest.raises(attachments.ValidationError) as refused:
+        attachments.process_upload(_upload("minutes.pdf", hostile))
+    assert refused.value.code == "active_content"
+
+
+def test_it_refuses_a_pdf_whose_object_stream_unpacks_too_large() -> None:
+    # 5 MB of padding in one stream: over the 4 MB one stream may unpack to, from 5 KB of file.
+    bomb = _pdf_with_object_streams([b"<<>>"], unpacked_padding=5 * 1024 * 1024)
+    assert len(bomb) < 10_000
+    with pytest.raises(attachments.ValidationError) as refused:
+        attachments.process_upload(_upload("report.pdf", bomb))
+    assert refused.value.code == "too_complex"
+    assert refused.value.messages == [
+        "“report.pdf” unpacks to more than can be checked here (16.0\xa0MB). Export or print it "
+        "again as a PDF, or attach only the pages that matter."
+    ]
+
+
+def test_it_refuses_a_pdf_whose_object_streams_unpack_too_large_together(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(attachments, "MAX_PDF_UNPACKED_BYTES", 3000)
+    two_of_2000_bytes = [[b"<<>>"], [b"<<>>"]]
+    fitting = _pdf_with_object_streams(two_of_2000_bytes[0], unpacked_padding=2000)
+    assert attachments.process_upload(_upload("one.pdf", fitting)).kind == "document"
+    over = _pdf_with_object_streams(*two_of_2000_bytes, unpacked_padding=2000)
+    with pytest.raises(attachments.ValidationError) as refused:
+        attachments.process_upload(_upload("two.pdf", over))
+    assert refused.value.code == "too_complex"
+
+
+def test_it_refuses_a_pdf_with_too_many_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(attachments, "MAX_PDF_PAGES", 2)
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(width=200, height=200)
+    output = io.BytesIO()
+    writer.write(output)
+    with pytest.raises(attachments.ValidationError) as refused:
+        attachments.process_upload(_upload("book.pdf", output.getvalue()))
+    assert refused.value.code == "too_many_pages"
+    assert "has more than 2 pages" in refused.value.messages[0]
+    writer.remove_page(0)
+    output = io.BytesIO()
+    writer.write(output)
+    assert attachments.process_upload(_upload("book.pdf", output.getvalue())).kind == "document"
 
 
 def test_it_caps_the_number_of_attachments_per_story(
