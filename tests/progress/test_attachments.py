@@ -446,6 +446,17 @@ def test_it_decodes_a_jpeg_smaller_to_fit_what_is_left_of_the_budget(
     assert Image.open(photo.file.path).size == (32, 24)
 
 
+def test_it_refuses_in_the_language_of_the_person(
+    world: World, client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(attachments, "MAX_DECODED_PIXELS", 1000)
+    client = client_as("partner")
+    client.cookies["django_language"] = "es"
+    response = _post_story(client, world, _upload("chart.png", _png_with_text()))
+    [error] = _form_errors(response)
+    assert error.startswith("“chart.png” tiene 40 × 30 píxeles")
+
+
 # What one photo can make the server hold, derived from the decoding limit: Pillow keeps at most
 # 4 bytes a pixel, and at most two full-size images exist at once (the decoded one and a
 # converted copy, or the decoded one and the passes that scale it down, each smaller than it).
