@@ -6,6 +6,12 @@ their name or the browser's claimed type; photos are rebuilt from their pixels a
 leaves every kind of metadata (EXIF, GPS, XMP, IPTC, ICC, comments) behind; and PDFs that could
 run code or carry other files are refused.
 
+A small file can also ask for a great deal of memory: a 200 KB PNG can declare 50 megapixels,
+a PDF of a few hundred kilobytes can unpack to gigabytes. So every limit is applied before the
+work it limits: pixels are counted from the header and decoded at most ``MAX_DECODED_PIXELS`` a
+photo and ``MAX_DECODED_PIXELS_PER_SUBMISSION`` a submission; PDFs are unpacked within
+``MAX_PDF_STREAM_BYTES`` a stream and ``MAX_PDF_UNPACKED_BYTES`` a document.
+
 Only what comes out of ``process_upload`` is ever written to storage.
 """
 
@@ -16,27 +22,52 @@ import logging
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PasswordType, PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
+from pypdf import Configuration, PasswordType, PdfReader, apply_configuration, get_configuration
+from pypdf.errors import LimitReachedError
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    PdfObject,
+    StreamObject,
+)
 
 from progress.models import StoryAttachment
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTACHMENTS_PER_STORY = 5
-# Longest side of a stored photo: plenty for a report, a fraction of a phone's 12 to 48 megapixels,
+# Longest side of a stored photo: plenty for a report, a fraction of a phone's 12 to 50 megapixels,
 # and far lighter for the people on slow connections who open it.
 MAX_PHOTO_SIDE = 2560
-# Checked on the header, before any pixel is decoded: a small PNG can declare a gigantic canvas
-# (a decompression bomb). 50 megapixels admits the largest ordinary phone photos (48 MP).
+# What the header of a photo may declare, checked before any pixel is decoded: a small file can
+# declare a gigantic canvas (a decompression bomb). 50 megapixels admits the largest phone photos
+# (48 and 50 MP sensors), which are JPEGs and never decoded at full size (below).
 MAX_PHOTO_PIXELS = 50_000_000
+# What may be held decoded in memory for one photo. Pillow keeps up to 4 bytes a pixel, and
+# scaling an image with transparency makes one more full-size copy, so one photo needs at most
+# about 8 bytes x 16 MP = 128 MB, whatever its file size (measured: 130 MiB for a whole request
+# with a 16 MP PNG, tests/progress/test_attachments.py). JPEGs are decoded at 1/2, 1/4 or 1/8
+# scale, which brings every JPEG within the 50 MP above under this; a PNG cannot be decoded at a
+# reduced scale, so a PNG over 16 MP is refused. PNGs are screenshots, charts and scans: a 5K
+# screen is 14.7 MP, an A4 page scanned at 400 dpi 15.5 MP.
+MAX_DECODED_PIXELS = 16_000_000
+# What all the photos of one submission may have decoded together: five photos of a 12 MP phone
+# camera, or of a 48-50 MP one decoded at half scale, make 61-63 MP. Memory does not add up
+# (photos are decoded one at a time), time does: this bounds what one request can make the
+# server do. JPEGs are decoded at a smaller scale rather than refused where that fits.
+MAX_DECODED_PIXELS_PER_SUBMISSION = 64_000_000
+_LARGEST_JPEG_REDUCTION = 8
 JPEG_QUALITY = 85
 
 # Pillow is asked to recognise these formats only. Without the list it would try every decoder
@@ -109,8 +140,14 @@ def download_name(original_name: str, content_type: str) -> str:
     return f"{stem or 'attachment'}.{_EXTENSIONS.get(content_type, 'bin')}"
 
 
-def process_upload(upload: UploadedFile) -> ProcessedAttachment:
-    """Check one uploaded file and return what may be stored of it, or raise ValidationError."""
+def process_upload(
+    upload: UploadedFile, *, budget: DecodingBudget | None = None
+) -> ProcessedAttachment:
+    """Check one uploaded file and return what may be stored of it, or raise ValidationError.
+
+    The files of one submission share one ``budget``; without one, the file has a budget of its
+    own.
+    """
     name = clean_original_name(upload.name)
     shown_name = name or str(_("the file"))
     limit = max_bytes()
@@ -140,7 +177,7 @@ def process_upload(upload: UploadedFile) -> ProcessedAttachment:
             kind=StoryAttachment.Kind.DOCUMENT,
             original_name=name,
         )
-    content, content_type = _reencode_photo(data, shown_name)
+    content, content_type = _reencode_photo(data, shown_name, budget or DecodingBudget())
     return ProcessedAttachment(
         content=content,
         content_type=content_type,
@@ -152,7 +189,42 @@ def process_upload(upload: UploadedFile) -> ProcessedAttachment:
 # --- Photos -------------------------------------------------------------------------------------
 
 
-def _reencode_photo(data: bytes, shown_name: str) -> tuple[bytes, str]:
+class DecodingBudget:
+    """The pixels one submission may still have decoded, shared by all of its files.
+
+    Photos are decoded one after the other and each one's memory is freed before the next, so
+    the peak of a request is that of its largest photo (``MAX_DECODED_PIXELS``). What five
+    photos add up to is time: a submission spends its pixels before each decode, and a photo
+    that would go over is refused without being decoded. Refused photos keep what they spent, so
+    damaged files cannot buy free work.
+    """
+
+    def __init__(self, pixels: int | None = None) -> None:
+        self.remaining = MAX_DECODED_PIXELS_PER_SUBMISSION if pixels is None else pixels
+
+    def spend(self, pixels: int, shown_name: str) -> None:
+        if pixels > self.remaining:
+            raise ValidationError(
+                _(
+                    "“%(name)s” was not added: the photos of one save can have at most "
+                    "%(limit)s megapixels together. Attach fewer photos at a time (save a draft "
+                    "and add the others when you edit it) or smaller ones."
+                ),
+                code="over_budget",
+                params={
+                    "name": shown_name,
+                    "limit": _megapixels(MAX_DECODED_PIXELS_PER_SUBMISSION),
+                },
+            )
+        self.remaining -= pixels
+
+
+def _megapixels(pixels: int) -> str:
+    """A number of pixels in megapixels, in the reader's notation ("16", "0,5" in Swedish)."""
+    return number_format(Decimal(pixels) / 1_000_000, use_l10n=True)
+
+
+def _reencode_photo(data: bytes, shown_name: str, budget: DecodingBudget) -> tuple[bytes, str]:
     not_accepted = ValidationError(
         _(
             "“%(name)s” is neither a photo (JPEG or PNG) nor a PDF document; "
@@ -166,52 +238,120 @@ def _reencode_photo(data: bytes, shown_name: str) -> tuple[bytes, str]:
         code="damaged",
         params={"name": shown_name},
     )
-    # Image.open reads the header only; the canvas is measured before any pixel is decoded.
+    # Image.open reads the header only; every limit below is applied before a pixel is decoded.
     # (Pillow's own DecompressionBombWarning is left alone: turning warnings into errors changes
-    # process-wide state, unsafe in a threaded server, and the check below is stricter anyway.)
+    # process-wide state, unsafe in a threaded server, and the checks below are stricter anyway.)
     try:
         image = Image.open(io.BytesIO(data), formats=_IMAGE_FORMATS)
     except UnidentifiedImageError as error:
         raise not_accepted from error
     except Image.DecompressionBombError as error:
-        raise _too_many_pixels(shown_name) from error
+        raise _too_many_pixels(shown_name, None) from error
     except (OSError, SyntaxError, ValueError) as error:
         raise damaged from error
     with image:
         if image.width * image.height > MAX_PHOTO_PIXELS:
-            raise _too_many_pixels(shown_name)
+            raise _too_many_pixels(shown_name, image)
         is_jpeg = image.format in _JPEG_FORMATS
+        if is_jpeg:
+            _decode_jpeg_at_reduced_scale(image, limit=min(MAX_DECODED_PIXELS, budget.remaining))
+        decoded_pixels = image.width * image.height
+        if decoded_pixels > MAX_DECODED_PIXELS:
+            raise _too_many_pixels(shown_name, image)
+        budget.spend(decoded_pixels, shown_name)
         try:
             return _rebuild(image, is_jpeg=is_jpeg), "image/jpeg" if is_jpeg else "image/png"
         except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as error:
             raise damaged from error
 
 
-def _too_many_pixels(shown_name: str) -> ValidationError:
+def _decode_jpeg_at_reduced_scale(image: Image.Image, *, limit: int) -> None:
+    """Ask libjpeg to decode at 1/2, 1/4 or 1/8 scale: what is kept, in a fraction of the memory.
+
+    The scale is the largest that still leaves the stored size (``MAX_PHOTO_SIDE``) sharp, made
+    larger where the decoded photo would otherwise exceed ``limit``; then the photo is kept a
+    little smaller than ``MAX_PHOTO_SIDE`` rather than refused. Only the header has been read:
+    ``draft`` changes what ``load`` will decode, and ``image.size`` becomes the decoded size.
+    """
+    width, height = image.size
+    scale = 1
+    while scale < _LARGEST_JPEG_REDUCTION and max(width, height) // (scale * 2) >= MAX_PHOTO_SIDE:
+        scale *= 2
+    while (
+        scale < _LARGEST_JPEG_REDUCTION
+        and _ceil_div(width, scale) * _ceil_div(height, scale) > limit
+    ):
+        scale *= 2
+    if scale > 1:
+        # Pillow picks the largest of 1/8, 1/4, 1/2 that decodes to at least the size asked.
+        image.draft("RGB", (max(1, width // scale), max(1, height // scale)))
+
+
+def _ceil_div(number: int, divisor: int) -> int:
+    return -(-number // divisor)
+
+
+def _too_many_pixels(shown_name: str, image: Image.Image | None) -> ValidationError:
+    if image is not None and image.format not in _JPEG_FORMATS:
+        # Only JPEG can be decoded at a reduced scale; a PNG is held whole in memory.
+        return ValidationError(
+            _(
+                "“%(name)s” is %(width)d × %(height)d pixels; a PNG image can have at most "
+                "%(limit)s megapixels. Save it as a JPEG photo, or at a smaller size, and "
+                "attach it again."
+            ),
+            code="too_many_pixels",
+            params={
+                "name": shown_name,
+                "width": image.width,
+                "height": image.height,
+                "limit": _megapixels(MAX_DECODED_PIXELS),
+            },
+        )
     return ValidationError(
-        _("“%(name)s” has too many pixels; photos can have at most %(limit)d megapixels."),
+        _(
+            "“%(name)s” has too many pixels; photos can have at most %(limit)s megapixels. "
+            "Send a smaller copy of it."
+        ),
         code="too_many_pixels",
-        params={"name": shown_name, "limit": MAX_PHOTO_PIXELS // 1_000_000},
+        params={"name": shown_name, "limit": _megapixels(MAX_PHOTO_PIXELS)},
     )
 
 
 def _rebuild(image: Image.Image, *, is_jpeg: bool) -> bytes:
-    """A new image made of the photo's pixels only, upright and no larger than needed."""
-    if is_jpeg:
-        # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the photo is far larger than what
-        # is kept: a fraction of the memory and time of a full decode.
-        image.draft("RGB", (MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
-    # Phones store photos sideways and note the rotation in EXIF; apply it before EXIF goes.
-    upright = ImageOps.exif_transpose(image) or image
-    has_alpha = upright.mode in ("RGBA", "LA", "PA") or (
-        upright.mode == "P" and "transparency" in upright.info
+    """A new image made of the photo's pixels only, upright and no larger than needed.
+
+    Every step after decoding works on as few full-size copies as it can: a photo already in
+    the mode it is saved in is scaled in place, one that is not is converted once and the
+    decoded original released; the EXIF rotation is applied after scaling, on the small image.
+    """
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
+        image.mode == "P" and "transparency" in image.info
     )
     mode = "RGBA" if has_alpha and not is_jpeg else "RGB"
-    pixels = upright.convert(mode)
-    pixels.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE), Image.Resampling.LANCZOS)
+    image.load()
+    if image.mode == mode:
+        pixels = image
+    else:
+        pixels = image.convert(mode)  # keeps ``info``, and with it the EXIF rotation
+        image.close()  # the decoded original is not needed any more
+    if pixels.mode == "RGBA" and max(pixels.size) > MAX_PHOTO_SIDE:
+        # Pillow scales an image with transparency through a premultiplied copy ("RGBa") while
+        # the caller still holds the original: three full-size images at once. Making that copy
+        # here and releasing the original keeps it to two.
+        premultiplied = pixels.convert("RGBa")
+        pixels.close()
+        premultiplied.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE), Image.Resampling.LANCZOS)
+        pixels = premultiplied.convert("RGBA")
+        premultiplied.close()
+    else:
+        pixels.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE), Image.Resampling.LANCZOS)
+    # Phones store photos sideways and note the rotation in EXIF; apply it before EXIF goes.
+    ImageOps.exif_transpose(pixels, in_place=True)
     # Built from raw pixel bytes, the new image has an empty ``info``: nothing of the original
     # file's EXIF, GPS, XMP, ICC profile, text chunks or comments can ride along when saving.
     clean = Image.frombytes(mode, pixels.size, pixels.tobytes())
+    pixels.close()
     output = io.BytesIO()
     if is_jpeg:
         # Progressive JPEGs show a rough picture early on a slow connection.
@@ -223,9 +363,41 @@ def _rebuild(image: Image.Image, *, is_jpeg: bool) -> bytes:
 
 # --- PDF documents -----------------------------------------------------------------------------
 
+# pypdf turns what it parses into Python objects, some 30 times the bytes they were parsed from,
+# and keeps every decompressed object stream for as long as the document is open. A 680 KB PDF
+# of ten object streams that each unpack to 70 MB took 748 MB and two minutes to check. So what
+# is unpacked is bounded per stream and per document, each object stream is let go once its
+# objects are inspected, and the page tree is flattened only up to a cap.
+MAX_PDF_PAGES = 1000
+# Object streams hold dictionaries only (pages, fonts, links, tags), 100 to 200 of them per
+# stream as Acrobat, qpdf, iText and pdfTeX write them: well under 1 MB unpacked.
+MAX_PDF_STREAM_BYTES = 4 * 1024 * 1024
+# All object streams of one document together: the structure of a long tagged report.
+MAX_PDF_UNPACKED_BYTES = 16 * 1024 * 1024
+# What a cross-reference table of 10 MB can list (20 bytes an entry); a compressed one could
+# otherwise list millions in a few kilobytes.
+MAX_PDF_OBJECTS = 500_000
+
+
+def _pdf_limits() -> Configuration:
+    """pypdf's own limits, lowered for the length of one check (a context variable: per thread)."""
+    return get_configuration().with_overwrites(
+        zlib_maximum_output_length=MAX_PDF_STREAM_BYTES,
+        lzw_maximum_output_length=MAX_PDF_STREAM_BYTES,
+        run_length_maximum_output_length=MAX_PDF_STREAM_BYTES,
+        brotli_maximum_output_length=MAX_PDF_STREAM_BYTES,
+        jbig2_maximum_output_length=MAX_PDF_STREAM_BYTES,
+        array_based_stream_maximum_output_length=MAX_PDF_STREAM_BYTES,
+        # A chain of filters (up to 16) is work on every link.
+        stream_decoding_work_maximum_length=2 * MAX_PDF_STREAM_BYTES,
+        # Counted in the entries of the page dictionaries flattening copies (a page has 5 to 15,
+        # with what it inherits), so the pages themselves are counted after flattening.
+        page_tree_maximum_page_entries=50 * MAX_PDF_PAGES,
+    )
+
 
 def _check_pdf(data: bytes, shown_name: str) -> None:
-    """Refuse PDFs that cannot be read, are locked, or can act (run scripts, start programs).
+    """Refuse PDFs that cannot be read, are locked, too large to check, or can act.
 
     The document is parsed rather than scanned as bytes: most PDFs written today keep their
     objects in compressed object streams, where a byte scan sees nothing, and PDF names may be
@@ -238,19 +410,45 @@ def _check_pdf(data: bytes, shown_name: str) -> None:
         code="damaged",
         params={"name": shown_name},
     )
+    too_large = ValidationError(
+        _(
+            "“%(name)s” unpacks to more than can be checked here (%(limit)s). Export or print "
+            "it again as a PDF, or attach only the pages that matter."
+        ),
+        code="too_complex",
+        params={"name": shown_name, "limit": filesizeformat(MAX_PDF_UNPACKED_BYTES)},
+    )
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted and not _opens_without_password(reader):
-            raise ValidationError(
-                _("“%(name)s” is protected with a password. Attach a copy without one."),
-                code="encrypted",
-                params={"name": shown_name},
+        with apply_configuration(_pdf_limits()):
+            reader = PdfReader(
+                io.BytesIO(data), strict=False, xref_stream_maximum_entries=MAX_PDF_OBJECTS
             )
-        if len(reader.pages) == 0:
-            raise damaged
-        active = _has_active_content(reader)
+            if reader.is_encrypted and not _opens_without_password(reader):
+                raise ValidationError(
+                    _("“%(name)s” is protected with a password. Attach a copy without one."),
+                    code="encrypted",
+                    params={"name": shown_name},
+                )
+            if _listed_object_count(reader) > MAX_PDF_OBJECTS or not _unpacks_within_limit(reader):
+                raise too_large
+            pages = len(reader.pages)
+            if pages > MAX_PDF_PAGES:
+                raise ValidationError(
+                    _(
+                        "“%(name)s” has more than %(limit)d pages. Attach only the pages that "
+                        "matter, or split it into shorter documents."
+                    ),
+                    code="too_many_pages",
+                    params={"name": shown_name, "limit": MAX_PDF_PAGES},
+                )
+            if pages == 0:
+                raise damaged
+            active = _has_active_content(reader)
     except ValidationError:
         raise
+    except LimitReachedError as error:
+        logger.info("attachment.pdf_over_limit")
+        raise too_large from error
     except Exception as error:
         # Hostile or broken files make parsers fail in every way there is (and pypdf raises
         # more than its own error types on them); any failure to read means the file is refused.
@@ -276,13 +474,46 @@ def _opens_without_password(reader: PdfReader) -> bool:
         return False
 
 
+def _listed_object_count(reader: PdfReader) -> int:
+    return sum(len(entries) for entries in reader.xref.values()) + len(reader.xref_objStm)
+
+
+def _unpacks_within_limit(reader: PdfReader) -> bool:
+    """Whether the object streams unpack to at most ``MAX_PDF_UNPACKED_BYTES`` together.
+
+    Measured by unpacking them one at a time and letting each go: cheap next to parsing what is
+    inside, which happens only once the whole is known to fit.
+    """
+    unpacked = 0
+    for number in sorted({stream for stream, _index in reader.xref_objStm.values()}):
+        stream = reader.get_object(number)
+        if isinstance(stream, StreamObject):
+            unpacked += len(stream.get_data())
+        reader.resolved_objects.clear()  # pypdf's cache, which would keep the unpacked bytes
+        if unpacked > MAX_PDF_UNPACKED_BYTES:
+            return False
+    return True
+
+
 def _listed_objects(reader: PdfReader) -> Iterator[PdfObject]:
+    """Every object the document lists, with pypdf's cache emptied as soon as it is not needed.
+
+    pypdf parses an object stream's objects all at once and keeps them; taking the objects in
+    the order of their streams and emptying the cache between streams holds one stream's worth
+    of parsed objects at a time instead of the whole document's.
+    """
     yield reader.trailer
     for generation, entries in reader.xref.items():
         for number in entries:
             yield IndirectObject(number, generation, reader)
-    for number in reader.xref_objStm:
+            reader.resolved_objects.clear()
+    current_stream = None
+    for number, (stream, _index) in sorted(reader.xref_objStm.items(), key=lambda item: item[1]):
+        if stream != current_stream:
+            reader.resolved_objects.clear()
+            current_stream = stream
         yield IndirectObject(number, 0, reader)
+    reader.resolved_objects.clear()
 
 
 def _has_active_content(reader: PdfReader) -> bool:

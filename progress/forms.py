@@ -17,6 +17,7 @@ from portal import access
 from portal.models import User
 from progress.attachments import (
     MAX_ATTACHMENTS_PER_STORY,
+    DecodingBudget,
     ProcessedAttachment,
     max_bytes,
     process_upload,
@@ -56,11 +57,13 @@ class MultipleFileField(forms.FileField):
             )
         processed: list[ProcessedAttachment] = []
         errors: list[ValidationError] = []
+        # One budget for all the files of the submission: what one request may decode.
+        budget = DecodingBudget()
         for upload in uploads:
             try:
                 cleaned = super().clean(upload, initial)
                 if isinstance(cleaned, UploadedFile):
-                    processed.append(process_upload(cleaned))
+                    processed.append(process_upload(cleaned, budget=budget))
             except ValidationError as error:
                 errors.append(error)
         if errors:

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
+import math
+import os
 import re
+import struct
+import subprocess
+import sys
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse
 from django.test import Client
 from django.urls import reverse
-from PIL import Image, PngImagePlugin
+from PIL import Image, ImageFile, PngImagePlugin
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
@@ -109,6 +116,68 @@ def _pdf_with_escaped_javascript_name() -> bytes:
     content = _pdf(open_action=JAVASCRIPT_ACTION)
     assert b"/JavaScript" in content
     return content.replace(b"/JavaScript", b"/J#61vaScript").replace(b"/JS ", b"/J#53 ")
+
+
+def _pdf_with_object_streams(*streams: list[bytes], unpacked_padding: int = 0) -> bytes:
+    """A PDF keeping objects in compressed object streams, as most PDFs written today do.
+
+    Each argument is the objects of one stream. ``unpacked_padding`` bytes after them make each
+    stream unpack to that much more: a megabyte of them packs into a kilobyte, a small file that
+    unpacks to a large one. pypdf reads such files but cannot write them, hence bytes by hand.
+    """
+    body = bytearray(b"%PDF-1.7\n")
+    offsets: dict[int, int] = {}
+
+    def add(number: int, content: bytes) -> None:
+        offsets[number] = len(body)
+        body.extend(b"%d 0 obj\n%s\nendobj\n" % (number, content))
+
+    add(1, b"<</Type/Catalog/Pages 2 0 R>>")
+    add(2, b"<</Type/Pages/Kids[3 0 R]/Count 1>>")
+    add(3, b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>")
+    first_stream = 4
+    next_object = first_stream + len(streams)
+    in_stream: dict[int, int] = {}  # object number -> number of its stream
+    for position, objects in enumerate(streams):
+        numbers = range(next_object, next_object + len(objects))
+        next_object += len(objects)
+        offsets_in_stream, contents = [], b""
+        for number, content in zip(numbers, objects, strict=True):
+            in_stream[number] = first_stream + position
+            offsets_in_stream.append(b"%d %d" % (number, len(contents)))
+            contents += content + b"\n"
+        header = b" ".join(offsets_in_stream) + b"\n"
+        compressor = zlib.compressobj(9)
+        packed = [compressor.compress(header + contents)]
+        padding = b"0" * 1_048_576  # never parsed: the objects before it are all that is read
+        for start in range(0, unpacked_padding, len(padding)):
+            packed.append(compressor.compress(padding[: unpacked_padding - start]))
+        data = b"".join(packed) + compressor.flush()
+        add(
+            first_stream + position,
+            b"<</Type/ObjStm/N %d/First %d/Filter/FlateDecode/Length %d>>\nstream\n%s\nendstream"
+            % (len(objects), len(header), len(data), data),
+        )
+    xref_number = next_object
+    rows = [b"\x00" + struct.pack(">IH", 0, 65535)]
+    for number in range(1, xref_number):
+        if number in in_stream:
+            rows.append(b"\x02" + struct.pack(">IH", in_stream[number], 0))
+        else:
+            rows.append(b"\x01" + struct.pack(">IH", offsets[number], 0))
+    rows.append(b"\x01" + struct.pack(">IH", len(body), 0))
+    table = zlib.compress(b"".join(rows))
+    xref_offset = len(body)
+    add(
+        xref_number,
+        b"<</Type/XRef/Size %d/W[1 4 2]/Root 1 0 R/Filter/FlateDecode/Length %d>>\nstream\n%s\n"
+        b"endstream" % (xref_number + 1, len(table), table),
+    )
+    body.extend(b"startxref\n%d\n%%%%EOF\n" % xref_offset)
+    return bytes(body)
+
+
+JAVASCRIPT_IN_AN_OBJECT = b"<</S/JavaScript/JS(app.alert('hello');)>>"
 
 
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
@@ -240,6 +309,246 @@ def test_it_refuses_a_damaged_photo() -> None:
     assert refused.value.code == "damaged"
 
 
+# --- Decoding limits: what one submission can make the server hold ------------------------------
+
+
+def _png_of_nothing(width: int, height: int) -> bytes:
+    """An RGBA PNG of transparent rows: a few hundred bytes per megapixel, a decompression bomb.
+
+    Written chunk by chunk, because making it with Pillow would hold the whole canvas here.
+    """
+    row = b"\x00" + bytes(width * 4)  # filter type 0, then four zero bytes a pixel
+    compressor = zlib.compressobj(9)
+    pixels = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        checksum = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", checksum)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8 bits, RGBA
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def _jpeg(width: int, height: int) -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (width, height), (90, 140, 60)).save(output, "JPEG", quality=90)
+    return output.getvalue()
+
+
+def test_it_refuses_a_png_larger_than_it_can_decode_with_a_form_error(
+    world: World,
+    client_as: Callable[[str], Client],
+    monkeypatch: pytest.MonkeyPatch,
+    media_root: Path,
+) -> None:
+    monkeypatch.setattr(attachments, "MAX_DECODED_PIXELS", 1000)
+    response = _post_story(client_as("partner"), world, _upload("chart.png", _png_with_text()))
+    [error] = _form_errors(response)
+    assert error == (
+        "“chart.png” is 40 × 30 pixels; a PNG image can have at most 0.001 megapixels. "
+        "Save it as a JPEG photo, or at a smaller size, and attach it again."
+    )
+    assert not ChangeStory.objects.filter(title=TITLE).exists()
+    assert _stored_files(media_root) == []
+
+
+@pytest.mark.parametrize(
+    ("mode", "stored_mode"),
+    [("P", "RGBA"), ("L", "RGB"), ("LA", "RGBA"), ("RGBA", "RGBA")],
+)
+def test_it_converts_and_scales_pngs_of_every_mode(mode: str, stored_mode: str) -> None:
+    # Wider than what is kept, so each is converted (where needed), then scaled down.
+    image = Image.new(mode, (3000, 20))
+    output = io.BytesIO()
+    image.save(output, "PNG", **({"transparency": 0} if mode == "P" else {}))
+    processed = attachments.process_upload(_upload("chart.png", output.getvalue()))
+    stored = Image.open(io.BytesIO(processed.content))
+    assert (stored.mode, stored.size) == (stored_mode, (2560, 17))
+
+
+def test_it_refuses_the_bomb_of_the_issue_from_its_header() -> None:
+    # 7,070 x 7,070 RGBA: under the 50 MP a header may declare, 200 MB once decoded.
+    bomb = _png_of_nothing(7070, 7070)
+    assert len(bomb) < 200_000
+    with pytest.raises(attachments.ValidationError) as refused:
+        attachments.process_upload(_upload("bomb.png", bomb, "image/png"))
+    assert refused.value.code == "too_many_pixels"
+    assert "7070 × 7070 pixels" in refused.value.messages[0]
+
+
+def test_it_decodes_a_jpeg_over_the_limit_at_a_smaller_scale(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 64 x 48 is 3,072 pixels: over a limit of 1,000, but half of it (768) is under.
+    monkeypatch.setattr(attachments, "MAX_DECODED_PIXELS", 1000)
+    processed = attachments.process_upload(_upload("meeting.jpg", _jpeg_with_gps()))
+    assert Image.open(io.BytesIO(processed.content)).size == (32, 24)
+
+
+def test_it_decodes_a_large_jpeg_no_larger_than_what_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 6,000 px wide: half is 3,000, still more than the 2,560 kept; a quarter would be less.
+    decoded: list[tuple[int, int]] = []
+    original_load = ImageFile.ImageFile.load
+
+    def load(image: ImageFile.ImageFile) -> Any:
+        decoded.append(image.size)
+        return original_load(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    processed = attachments.process_upload(_upload("wide.jpg", _jpeg(6000, 400)))
+    assert decoded[0] == (3000, 200)  # the first load is the decoding; later ones are no-ops
+    assert Image.open(io.BytesIO(processed.content)).size == (2560, 171)
+
+
+def test_it_shares_one_decoding_budget_among_the_files_of_a_submission(
+    world: World,
+    client_as: Callable[[str], Client],
+    monkeypatch: pytest.MonkeyPatch,
+    media_root: Path,
+) -> None:
+    # Room for two 40 x 30 PNGs (1,200 pixels each), not for a third.
+    monkeypatch.setattr(attachments, "MAX_DECODED_PIXELS_PER_SUBMISSION", 3000)
+    png = _png_with_text()
+    response = _post_story(
+        client_as("partner"),
+        world,
+        _upload("one.png", png),
+        _upload("two.png", png),
+        _upload("three.png", png),
+    )
+    [error] = _form_errors(response)
+    assert error == (
+        "“three.png” was not added: the photos of one save can have at most 0.003 megapixels "
+        "together. Attach fewer photos at a time (save a draft and add the others when you "
+        "edit it) or smaller ones."
+    )
+    assert not ChangeStory.objects.filter(title=TITLE).exists()
+    assert _stored_files(media_root) == []
+
+
+def test_it_decodes_a_jpeg_smaller_to_fit_what_is_left_of_the_budget(
+    world: World, client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A 40 x 30 PNG spends 1,200 pixels; the 64 x 48 JPEG (3,072) fits the 2,000 left at half.
+    monkeypatch.setattr(attachments, "MAX_DECODED_PIXELS_PER_SUBMISSION", 3200)
+    response = _post_story(
+        client_as("partner"),
+        world,
+        _upload("chart.png", _png_with_text()),
+        _upload("meeting.jpg", _jpeg_with_gps()),
+    )
+    assert response.status_code == 302
+    photo = StoryAttachment.objects.get(story__title=TITLE, content_type="image/jpeg")
+    assert Image.open(photo.file.path).size == (32, 24)
+
+
+def test_it_refuses_in_the_language_of_the_person(
+    world: World, client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(attachments, "MAX_DECODED_PIXELS", 1000)
+    client = client_as("partner")
+    client.cookies["django_language"] = "es"
+    response = _post_story(client, world, _upload("chart.png", _png_with_text()))
+    [error] = _form_errors(response)
+    assert error.startswith("“chart.png” tiene 40 × 30 píxeles")
+
+
+# What one photo can make the server hold, derived from the decoding limit: Pillow keeps at most
+# 4 bytes a pixel, and at most two full-size images exist at once (the decoded one and a
+# converted copy, or the decoded one and the passes that scale it down, each smaller than it).
+# A third full-size image's worth is left for the request around it: Django, the form, the
+# uploaded files. 3 x 4 B x 16 MP = 192 MB. Before these limits, one of the issue's PNGs made
+# 858 MB.
+MEMORY_BOUND = 3 * 4 * attachments.MAX_DECODED_PIXELS
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+_SIDE_UNDER_THE_LIMIT = math.isqrt(attachments.MAX_DECODED_PIXELS)
+# The largest photos phones take: 50 MP sensors, 8,160 x 6,120.
+_PHONE_PHOTO = (8160, 6120)
+
+
+def _post_in_a_fresh_process(tmp_path: Path, files: dict[str, bytes]) -> dict[str, Any]:
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR") if key in os.environ}
+    env.update(
+        DEBUG="true",
+        DATABASE_URL="sqlite://:memory:",
+        MEDIA_ROOT=str(tmp_path / "media"),
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "tests.progress.attachment_memory_probe"]
+        + [str(tmp_path / name) for name in files],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return report
+
+
+def _five_bombs() -> dict[str, bytes]:
+    # The issue's upload: 7,070 x 7,070 RGBA, under the 50 MP a header may declare, 194 KB.
+    bomb = _png_of_nothing(7070, 7070)
+    return {f"bomb{n}.png": bomb for n in range(5)}
+
+
+def _png_at_the_decoding_limit() -> dict[str, bytes]:
+    return {"scan.png": _png_of_nothing(_SIDE_UNDER_THE_LIMIT, _SIDE_UNDER_THE_LIMIT)}
+
+
+def _five_phone_photos() -> dict[str, bytes]:
+    photo = _jpeg(*_PHONE_PHOTO)
+    return {f"phone{n}.jpg": photo for n in range(5)}
+
+
+def _five_pdf_bombs() -> dict[str, bytes]:
+    # Four object streams that unpack to 70 MB each, 270 KB of file.
+    bomb = _pdf_with_object_streams(*[[b"<<>>"]] * 4, unpacked_padding=70_000_000)
+    return {f"report{n}.pdf": bomb for n in range(5)}
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads Linux's /proc")
+@pytest.mark.parametrize(
+    ("make_files", "refusal"),
+    [
+        pytest.param(_five_bombs, "a PNG image can have at most", id="five-7070x7070-pngs"),
+        pytest.param(_png_at_the_decoding_limit, None, id="png-at-the-decoding-limit"),
+        pytest.param(_five_phone_photos, None, id="five-50mp-jpegs"),
+        pytest.param(_five_pdf_bombs, "unpacks to more than", id="five-pdf-bombs"),
+    ],
+)
+def test_it_keeps_the_memory_of_a_worst_case_submission_under_its_bound(
+    tmp_path: Path, make_files: Callable[[], dict[str, bytes]], refusal: str | None
+) -> None:
+    assert _PHONE_PHOTO[0] * _PHONE_PHOTO[1] <= attachments.MAX_PHOTO_PIXELS
+    files = make_files()
+    report = _post_in_a_fresh_process(tmp_path, files)
+    print(
+        f"attachments: {len(files)} file(s) of {max(map(len, files.values())):,} bytes, "
+        f"peak {report['peak_bytes'] / 2**20:.0f} MiB in one request "
+        f"(bound {MEMORY_BOUND / 2**20:.0f} MiB; high-water mark reset: "
+        f"{report['high_water_mark_reset']})"
+    )
+    if refusal is None:
+        assert report["status"] == 302, report["errors"]
+        assert report["stories"] == 1
+        assert len(report["attachments"]) == len(files)
+    else:
+        assert report["status"] == 200
+        assert len(report["errors"]) == len(files)
+        assert all(refusal in error for error in report["errors"])
+        assert report["stories"] == 0
+    assert report["peak_bytes"] < MEMORY_BOUND
+
+
 # --- What is refused ----------------------------------------------------------------------------
 
 
@@ -322,6 +631,60 @@ def test_it_refuses_a_password_protected_pdf() -> None:
     with pytest.raises(attachments.ValidationError) as refused:
         attachments.process_upload(_upload("locked.pdf", _pdf(password="s3cret")))
     assert refused.value.code == "encrypted"
+
+
+def test_it_reads_objects_in_compressed_object_streams() -> None:
+    harmless = _pdf_with_object_streams([b"<</Title(Minutes)>>", b"[1 2 3]"], [b"<<>>"])
+    processed = attachments.process_upload(_upload("minutes.pdf", harmless))
+    assert processed.content_type == "application/pdf"
+    # The script sits in the second of two streams, after the cache of the first is emptied.
+    hostile = _pdf_with_object_streams([b"<<>>", b"<<>>"], [b"<<>>", JAVASCRIPT_IN_AN_OBJECT])
+    with pytest.raises(attachments.ValidationError) as refused:
+        attachments.process_upload(_upload("minutes.pdf", hostile))
+    assert refused.value.code == "active_content"
+
+
+def test_it_refuses_a_pdf_whose_object_stream_unpacks_too_large() -> None:
+    # 5 MB of padding in one stream: over the 4 MB one stream may unpack to, from 5 KB of file.
+    bomb = _pdf_with_object_streams([b"<<>>"], unpacked_padding=5 * 1024 * 1024)
+    assert len(bomb) < 10_000
+    with pytest.raises(attachments.ValidationError) as refused:
+        attachments.process_upload(_upload("report.pdf", bomb))
+    assert refused.value.code == "too_complex"
+    assert refused.value.messages == [
+        "“report.pdf” unpacks to more than can be checked here (16.0\xa0MB). Export or print it "
+        "again as a PDF, or attach only the pages that matter."
+    ]
+
+
+def test_it_refuses_a_pdf_whose_object_streams_unpack_too_large_together(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(attachments, "MAX_PDF_UNPACKED_BYTES", 3000)
+    two_of_2000_bytes = [[b"<<>>"], [b"<<>>"]]
+    fitting = _pdf_with_object_streams(two_of_2000_bytes[0], unpacked_padding=2000)
+    assert attachments.process_upload(_upload("one.pdf", fitting)).kind == "document"
+    over = _pdf_with_object_streams(*two_of_2000_bytes, unpacked_padding=2000)
+    with pytest.raises(attachments.ValidationError) as refused:
+        attachments.process_upload(_upload("two.pdf", over))
+    assert refused.value.code == "too_complex"
+
+
+def test_it_refuses_a_pdf_with_too_many_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(attachments, "MAX_PDF_PAGES", 2)
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(width=200, height=200)
+    output = io.BytesIO()
+    writer.write(output)
+    with pytest.raises(attachments.ValidationError) as refused:
+        attachments.process_upload(_upload("book.pdf", output.getvalue()))
+    assert refused.value.code == "too_many_pages"
+    assert "has more than 2 pages" in refused.value.messages[0]
+    writer.remove_page(0)
+    output = io.BytesIO()
+    writer.write(output)
+    assert attachments.process_upload(_upload("book.pdf", output.getvalue())).kind == "document"
 
 
 def test_it_caps_the_number_of_attachments_per_story(
