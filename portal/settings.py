@@ -253,6 +253,32 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 COUNTRIES_FIRST = ["SE"]
+# django-countries' Swedish catalogue leaves these names in English ("Philippines", "Palestina,
+# State of"); naming them here puts them in the portal's own catalogues, which take precedence.
+COUNTRIES_OVERRIDE = {
+    "AL": _("Albania"),
+    "AS": _("American Samoa"),
+    "AU": _("Australia"),
+    "BR": _("Brazil"),
+    "BV": _("Bouvet Island"),
+    "CA": _("Canada"),
+    "CC": _("Cocos (Keeling) Islands"),
+    "CU": _("Cuba"),
+    "CV": _("Cabo Verde"),
+    "EG": _("Egypt"),
+    "GE": _("Georgia"),
+    "ID": _("Indonesia"),
+    "IN": _("India"),
+    "JO": _("Jordan"),
+    "KH": _("Cambodia"),
+    "LB": _("Lebanon"),
+    "NF": _("Norfolk Island"),
+    "PH": _("Philippines"),
+    "PN": _("Pitcairn"),
+    "PS": _("Palestine"),
+    "SS": _("South Sudan"),
+    "TD": _("Chad"),
+}
 
 # --- Security headers --------------------------------------------------------------------------
 CONTENT_SECURITY_POLICY = {

@@ -50,3 +50,19 @@ def test_it_names_change_types_in_the_active_language(db: None) -> None:
         assert change_type.name == "Autonomía económica"
     with translation.override("sv"):
         assert str(change_type) == "Ekonomisk självständighet"
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("sv", {"PH": "Filippinerna", "PS": "Palestina", "BR": "Brasilien", "EG": "Egypten"}),
+        ("es", {"PH": "Filipinas", "PS": "Palestina", "BR": "Brasil", "EG": "Egipto"}),
+    ],
+)
+def test_it_names_countries_in_the_language_of_the_page(
+    language: str, names: dict[str, str]
+) -> None:
+    from django_countries import countries
+
+    with translation.override(language):
+        assert {code: str(countries.name(code)) for code in names} == names
