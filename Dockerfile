@@ -12,7 +12,7 @@ FROM ${PYTHON_IMAGE} AS build
 
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    DJANGO_SETTINGS_MODULE=portal.settings
+    DJANGO_SETTINGS_MODULE=config.settings
 
 # msgfmt is needed only to compile translations; keeping it in this stage keeps it out of the
 # image that runs.
@@ -48,7 +48,7 @@ FROM ${PYTHON_IMAGE} AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/opt/venv/bin:$PATH \
-    DJANGO_SETTINGS_MODULE=portal.settings
+    DJANGO_SETTINGS_MODULE=config.settings
 
 RUN groupadd --system --gid 10001 portal \
     && useradd --system --uid 10001 --gid portal --create-home --shell /usr/sbin/nologin portal
@@ -75,4 +75,4 @@ HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
 
 # gthread: a streamed download of many rows outlasts the 30 s timeout, which a sync worker
 # serving it cannot signal through; a threaded worker keeps telling the arbiter it is alive.
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--timeout", "30", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--timeout", "30", "--access-logfile", "-"]

@@ -174,7 +174,7 @@ def celery_worker_process(django_db_setup: None, django_db_blocker: object) -> I
             "-m",
             "celery",
             "-A",
-            "portal",
+            "config",
             "worker",
             "--pool=solo",
             "--without-gossip",
@@ -185,7 +185,7 @@ def celery_worker_process(django_db_setup: None, django_db_blocker: object) -> I
         cwd=Path(__file__).resolve().parent,
     )
     try:
-        from portal.celery import app
+        from config.celery import app
 
         for _ in range(60):
             if worker.poll() is not None:

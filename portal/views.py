@@ -55,7 +55,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _broker_status() -> str:
     if not settings.REDIS_URL:
         return "eager"
-    from portal.celery import app
+    from celery import current_app as app
 
     try:
         with app.connection_for_write() as conn:

@@ -71,7 +71,7 @@ def _healthcheck_text(name: str) -> str:
 
 @cache
 def _settings_env_names() -> frozenset[str]:
-    source = (PROJECT_ROOT / "portal" / "settings.py").read_text()
+    source = (PROJECT_ROOT / "config" / "settings.py").read_text()
     return frozenset(SETTINGS_ENV_READ.findall(source))
 
 
@@ -121,7 +121,7 @@ def _production_environment(**overrides: str) -> dict[str, str]:
     # Whatever the test run exported (pytest-env sets DEBUG=true) must not leak into "production".
     for name in _settings_env_names():
         environment.pop(name, None)
-    environment.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "DEBUG": "false"})
+    environment.update({"DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "false"})
     environment.update(overrides)
     return environment
 
@@ -142,7 +142,7 @@ def test_it_builds_the_app_services_from_one_image() -> None:
 def test_it_migrates_then_serves_the_wsgi_app_with_gunicorn() -> None:
     argv = _argv(_service("web")["command"])
     assert "gunicorn" in argv
-    assert "portal.wsgi:application" in argv
+    assert "config.wsgi:application" in argv
     assert _contains_run(argv, ["manage.py", "migrate", "--noinput"])
     assert argv.index("migrate") < argv.index("gunicorn")
     assert "8000:8000" in [str(port) for port in _service("web")["ports"]]
@@ -157,8 +157,8 @@ def test_it_serves_with_the_same_gunicorn_arguments_as_the_image() -> None:
 
 
 def test_it_runs_a_celery_worker_and_beat_on_the_portal_app() -> None:
-    assert _contains_run(_argv(_service("worker")["command"]), ["celery", "-A", "portal", "worker"])
-    assert _contains_run(_argv(_service("beat")["command"]), ["celery", "-A", "portal", "beat"])
+    assert _contains_run(_argv(_service("worker")["command"]), ["celery", "-A", "config", "worker"])
+    assert _contains_run(_argv(_service("beat")["command"]), ["celery", "-A", "config", "beat"])
 
 
 def test_it_gives_every_app_service_the_production_settings() -> None:
@@ -174,7 +174,7 @@ def test_it_sets_only_variables_the_settings_read() -> None:
     assert read >= REQUIRED_APP_ENV
     for name in APP_SERVICES:
         unknown = set(_environment(name)) - read
-        assert not unknown, f"{name} sets {sorted(unknown)}, which portal/settings.py never reads"
+        assert not unknown, f"{name} sets {sorted(unknown)}, which config/settings.py never reads"
 
 
 def test_it_points_the_app_at_the_compose_postgres_and_redis() -> None:
@@ -238,7 +238,7 @@ def test_it_runs_gunicorn_by_default() -> None:
     assert commands
     argv = [word for arguments in commands for word in _exec_or_shell(arguments)]
     assert "gunicorn" in argv
-    assert "portal.wsgi:application" in argv
+    assert "config.wsgi:application" in argv
 
 
 def test_it_installs_the_hashed_lock() -> None:

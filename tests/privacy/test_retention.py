@@ -140,7 +140,7 @@ def test_it_purges_exactly_the_stale_rows(
 
 
 def test_it_runs_daily_on_the_celery_beat() -> None:
-    from portal.celery import app
+    from config.celery import app
 
     entry = django_settings.CELERY_BEAT_SCHEDULE["purge-stale-data"]
     assert entry["schedule"] == 60 * 60 * 24

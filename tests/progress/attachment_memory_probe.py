@@ -36,7 +36,7 @@ def _reset_high_water_mark() -> bool:
 
 
 def main(paths: list[str]) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import django
     from django.apps import apps
     from django.conf import settings

@@ -586,7 +586,7 @@ def test_it_forgets_attempts_after_the_window_and_purges_them_after_a_day(
 def test_it_schedules_the_purge_of_old_attempts() -> None:
     from django.conf import settings
 
-    from portal.celery import app
+    from config.celery import app
 
     app.loader.import_default_modules()
     entry = settings.CELERY_BEAT_SCHEDULE["purge-link-attempts"]

@@ -55,9 +55,9 @@ from django.db.models import Model, Sum
 from django.test import Client
 from django.urls import reverse
 
+from config.celery import app as celery_app
 from conftest import World, login
 from portal import queue as task_queue
-from portal.celery import app as celery_app
 from progress import aggregates, tasks
 from progress.models import (
     AggregateOutbox,
@@ -320,7 +320,7 @@ class Worker:
                 "-m",
                 "celery",
                 "-A",
-                "portal",
+                "config",
                 "worker",
                 f"--pool={pool}",
                 "--concurrency=1",
