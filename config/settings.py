@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "partners",
     "programs",
     "progress",
+    "privacy",
     "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -372,10 +373,8 @@ RETENTION_DRAFT_DAYS = env.int("RETENTION_DRAFT_DAYS", default=365)
 RETENTION_LINK_DAYS = env.int("RETENTION_LINK_DAYS", default=90)
 if RETENTION_DRAFT_DAYS < 1 or RETENTION_LINK_DAYS < 1:
     raise ImproperlyConfigured("RETENTION_DRAFT_DAYS and RETENTION_LINK_DAYS must be at least 1.")
-# The retention task lives beside its service, not in an app's tasks.py: import it on workers.
-CELERY_IMPORTS = ["portal.retention"]
 CELERY_BEAT_SCHEDULE["purge-stale-data"] = {
-    "task": "portal.purge_stale",
+    "task": "privacy.purge_stale",
     "schedule": 60 * 60 * 24,
 }
 

@@ -28,7 +28,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 
 from portal import access
-from portal.admin_privacy import NeutralAdminHistoryMixin
+from portal.admin_history import NeutralAdminHistoryMixin
 
 # Related model → selector, for the choice lists of foreign keys and many-to-many fields.
 _SELECTORS: dict[str, Callable[[Any], QuerySet[Any]]] = {

@@ -15,7 +15,7 @@ old and new values of the fields registered here. What a storyteller told never 
 - foreign keys are stored as ids (``AUDITLOG_USE_FK_STRING_REPRESENTATION`` off) and no copy of
   the whole object is kept (``serialize_data`` off), nor the client's address.
 
-The data-subject exports and erasures of ``portal.privacy`` write their entries here too.
+The data-subject exports and erasures of ``privacy.services`` write their entries here too.
 """
 
 from __future__ import annotations

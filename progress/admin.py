@@ -1,27 +1,13 @@
 from __future__ import annotations
 
-from typing import Any, cast
-
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from portal import access, privacy
-from portal.admin_privacy import (
-    ERASE_DESCRIPTION,
-    EXPORT_DESCRIPTION,
-    NeutralAdminHistoryMixin,
-    PrivacyActionsMixin,
-    erase_after_confirmation,
-    json_download,
-    subjects_of,
-)
-from portal.admin_scoping import RefuseConfidentialLookupsMixin, ScopedModelAdmin
-from portal.models import User
+from portal.admin_scoping import ScopedModelAdmin
 from progress import links
 from progress.models import (
     ChangeStory,
@@ -54,87 +40,6 @@ class TargetGroupAdmin(ScopedModelAdmin):
 class StorytellerInline(admin.StackedInline):
     model = Storyteller
     extra = 0
-
-
-@admin.register(Storyteller)
-class StorytellerAdmin(
-    NeutralAdminHistoryMixin, RefuseConfidentialLookupsMixin, PrivacyActionsMixin, admin.ModelAdmin
-):
-    """Where an administrator answers a storyteller's request: find their records by name or
-    contact, export them, or erase them with their words.
-
-    Read-only: storytellers are recorded and corrected on their story. No deletion here either:
-    a deleted record would leave the story's words behind; the erasure action removes both.
-    """
-
-    list_display = ("name", "contact", "story_reference", "story_status")
-    search_fields = ("name", "contact", "story__reference")
-    list_select_related = ("story",)
-    fields = ("name", "contact", "story")
-    readonly_fields = fields
-    actions = ["export_personal_data", "erase_personal_data"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Storyteller]:
-        # Scoped like the stories they told: nobody meets a storyteller of a story they may not see.
-        return (
-            super()
-            .get_queryset(request)
-            .filter(story__in=access.visible_stories(request.user).values("pk"))
-        )
-
-    @admin.display(description=_("story"), ordering="story__reference")
-    def story_reference(self, obj: Storyteller) -> str:
-        return obj.story.reference
-
-    @admin.display(description=_("status"), ordering="story__status")
-    def story_status(self, obj: Storyteller) -> str:
-        return str(obj.story.get_status_display())
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Never from this admin's own pages; a story deleted in its admin still takes its
-        # storyteller along (Django asks this admin about every row the deletion cascades to).
-        match = request.resolver_match
-        if match is None or (match.url_name or "").startswith("progress_storyteller_"):
-            return False
-        return super().has_delete_permission(request, obj)
-
-    @admin.action(description=EXPORT_DESCRIPTION, permissions=["privacy"])
-    def export_personal_data(
-        self, request: HttpRequest, queryset: QuerySet[Storyteller]
-    ) -> HttpResponse:
-        document = privacy.storyteller_personal_data_export(
-            actor=cast(User, request.user), storytellers=subjects_of(queryset)
-        )
-        return json_download(document, kind="storytellers")
-
-    @admin.action(description=ERASE_DESCRIPTION, permissions=["privacy"])
-    def erase_personal_data(
-        self, request: HttpRequest, queryset: QuerySet[Storyteller]
-    ) -> HttpResponse | None:
-        actor = cast(User, request.user)
-        return erase_after_confirmation(
-            self,
-            request,
-            subjects_of(queryset).select_related("story"),
-            erase=lambda storyteller: privacy.storyteller_erase(
-                actor=actor, storyteller=storyteller
-            ),
-            describe=lambda storyteller: f"{storyteller} ({storyteller.story.reference})",
-            explanation=str(
-                _(
-                    "The storytellers' names and contacts will be erased, and their stories' "
-                    "words, places and attachments with them, as when consent is withdrawn. "
-                    "Where they had agreed to their story being kept, its classification stays "
-                    "as an anonymous count; otherwise the story is deleted."
-                )
-            ),
-        )
 
 
 class StoryAttachmentInline(admin.TabularInline):

@@ -313,7 +313,7 @@ DRAFT_PURGE_BATCH = 500
 def story_drafts_purge(*, updated_before: datetime, dry_run: bool = False) -> int:
     """Delete the drafts nobody has touched since ``updated_before``; returns how many.
 
-    The retention rule of ``portal.retention``. Drafts are not counted in the report figures,
+    The retention rule of ``privacy.retention``. Drafts are not counted in the report figures,
     but each batch still marks its partners' cells stale in its own transaction, so that the
     figures never depend on that. Storytellers, history and attachments go with each draft
     (cascade), the attachments' files once the deletion has committed (``progress.signals``).

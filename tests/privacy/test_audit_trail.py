@@ -18,7 +18,8 @@ from django.urls import reverse
 
 from conftest import World
 from partners.models import Partner
-from portal import audit, privacy
+from portal import audit
+from privacy import services as privacy
 from programs.models import Project
 from progress.models import ChangeStory, Storyteller
 from tests.form_data import story_form_data

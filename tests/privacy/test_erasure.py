@@ -15,8 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from conftest import World
-from portal import privacy
 from portal.models import User
+from privacy import services as privacy
 from progress import aggregates
 from progress.models import ChangeStory, StoryAggregate, Storyteller
 from tests import factories

@@ -14,8 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from conftest import World
-from portal import privacy
 from portal.models import AccessLog, User
+from privacy import services as privacy
 from progress.models import ChangeStory, StoryEvent, Storyteller, SubmissionLink
 from tests import factories
 from tests.privacy.common import (

@@ -16,7 +16,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from pytest_django.fixtures import Settings
 
 from conftest import World
-from portal import retention
+from privacy import retention
 from progress.models import (
     ChangeStory,
     LinkSubmissionAttempt,

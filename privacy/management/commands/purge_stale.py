@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from portal import retention
+from privacy import retention
 
 
 class Command(BaseCommand):

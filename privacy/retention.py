@@ -70,7 +70,7 @@ def stale_data_purge(*, dry_run: bool = False, now: datetime | None = None) -> P
     return PurgeResult(drafts=drafts, links=links, link_attempts=attempts, dry_run=dry_run)
 
 
-@shared_task(name="portal.purge_stale")
+@shared_task(name="privacy.purge_stale")
 def purge_stale() -> dict[str, int]:
     """The daily run of the retention rules (thin: the work is in ``stale_data_purge``)."""
     result = stale_data_purge()

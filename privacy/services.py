@@ -27,8 +27,6 @@ from typing import Any
 from auditlog.models import LogEntry
 from axes.models import AccessAttempt, AccessFailureLog
 from axes.models import AccessLog as LoginLog
-from django.contrib.admin.models import LogEntry as AdminLogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -38,7 +36,8 @@ from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
 from partners.models import MemberOrganisation, Partner
-from portal.audit import REDACTED, neutral_object_repr
+from portal.admin_history import scrub_admin_history
+from portal.audit import neutral_object_repr
 from portal.models import AccessLog, User
 from progress import services as story_services
 from progress.models import ChangeStory, StoryEvent, Storyteller, SubmissionLink
@@ -287,42 +286,6 @@ def export_json(document: dict[str, Any]) -> str:
     return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
 
 
-# --- The Django admin's own history ---------------------------------------------------------------
-
-
-def redacted_change_message(message: object) -> str:
-    """An admin change message without the names of the inline rows it mentions.
-
-    Django stores ``[{"changed": {"fields": [...]}}, {"added": {"name": "storyteller",
-    "object": "<str(row)>"}}, ...]``; the field labels stay, each row's ``str()`` is replaced.
-    A message that is not such a list (a free-text one) is replaced whole.
-    """
-    if isinstance(message, str):
-        if not message:
-            return ""
-        try:
-            message = json.loads(message)
-        except ValueError:
-            return REDACTED
-    if not isinstance(message, list):
-        return REDACTED
-    for part in message:
-        for change in part.values() if isinstance(part, dict) else ():
-            if isinstance(change, dict) and "object" in change:
-                change["object"] = REDACTED
-    return json.dumps(message)
-
-
-def _scrub_admin_history(model: type[Model], object_id: int) -> None:
-    """Rewrite the admin history of one record as ``NeutralAdminHistoryMixin`` writes it now."""
-    content_type = ContentType.objects.get_for_model(model)
-    entries = AdminLogEntry.objects.filter(content_type=content_type, object_id=str(object_id))
-    for entry in entries:
-        entry.object_repr = neutral_object_repr(content_type.model, object_id)
-        entry.change_message = redacted_change_message(entry.change_message)
-        entry.save(update_fields=["object_repr", "change_message"])
-
-
 # --- Services -----------------------------------------------------------------------------------
 
 
@@ -411,7 +374,7 @@ def user_erase(*, actor: User, user: User) -> User:
     # django-auditlog copies the actor's e-mail into each entry; the actor id stays.
     LogEntry.objects.filter(actor=user).update(actor_email=None)
     # Django's admin history names the account by its username.
-    _scrub_admin_history(User, user.pk)
+    scrub_admin_history(User, user.pk)
     _audit(actor=actor, subject=user, duty=DUTY_ERASURE, action=LogEntry.Action.DELETE)
     logger.info("privacy.erased subject=user:%s actor=%s", user.pk, actor.pk)
     return user
@@ -429,7 +392,7 @@ def storyteller_erase(*, actor: User, storyteller: Storyteller) -> ChangeStory |
     story_id = storyteller.story_id
     remaining = story_services.story_withdraw_consent(actor=actor, story=storyteller.story)
     # Entries written before the admin history became neutral name the story by its title.
-    _scrub_admin_history(ChangeStory, story_id)
+    scrub_admin_history(ChangeStory, story_id)
     _audit(
         actor=actor,
         subject=storyteller,
