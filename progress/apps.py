@@ -7,7 +7,7 @@ class ProgressConfig(AppConfig):
     verbose_name = _("Progress Tracker")
 
     def ready(self) -> None:
-        from progress import (
-            signals,  # noqa: F401 - connects the receivers
-            tasks,  # noqa: F401 - registers the tasks asked for by name
-        )
+        # signals connects the receivers; tasks registers the tasks asked for by name.
+        from progress import audit, signals, tasks  # noqa: F401
+
+        audit.register()

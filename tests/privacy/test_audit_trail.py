@@ -21,6 +21,7 @@ from partners.models import Partner
 from portal import audit
 from privacy import services as privacy
 from programs.models import Project
+from progress import audit as story_audit
 from progress.models import ChangeStory, Storyteller
 from tests.form_data import story_form_data
 from tests.privacy.common import (
@@ -140,17 +141,18 @@ def test_it_records_partners_and_projects_without_their_descriptions(world: Worl
 
 
 def test_it_puts_every_story_field_on_one_side_or_the_other() -> None:
-    """A new field of the story must be placed in portal/audit.py: recorded, or never."""
+    """A new field of the story must be placed in progress/audit.py: recorded, or never."""
     fields = {field.name for field in ChangeStory._meta.concrete_fields}
-    audited, redacted = set(audit.STORY_AUDITED_FIELDS), set(audit.STORY_REDACTED_FIELDS)
-    unaudited = set(audit.STORY_UNAUDITED_FIELDS)
+    audited = set(story_audit.STORY_AUDITED_FIELDS)
+    redacted = set(story_audit.STORY_REDACTED_FIELDS)
+    unaudited = set(story_audit.STORY_UNAUDITED_FIELDS)
     placed = audited | redacted | unaudited
     assert len(placed) == len(audited) + len(redacted) + len(unaudited), "placed twice"
     assert fields == placed, (
         f"unplaced: {sorted(fields - placed)}; no longer on the model: {sorted(placed - fields)}"
     )
     relations = {field.name for field in ChangeStory._meta.many_to_many}
-    assert relations == set(audit.STORY_AUDITED_RELATIONS)
+    assert relations == set(story_audit.STORY_AUDITED_RELATIONS)
     text_fields = {
         field.name
         for field in ChangeStory._meta.concrete_fields
@@ -159,7 +161,7 @@ def test_it_puts_every_story_field_on_one_side_or_the_other() -> None:
     assert text_fields <= redacted | unaudited
     registered = auditlog.get_model_fields(ChangeStory)
     assert set(registered["include_fields"]) == audited | redacted
-    assert registered["mask_fields"] == list(audit.STORY_REDACTED_FIELDS)
+    assert registered["mask_fields"] == list(story_audit.STORY_REDACTED_FIELDS)
     storyteller = auditlog.get_model_fields(Storyteller)
     assert set(storyteller["include_fields"]) == {"id", "story", "name", "contact"}
     assert storyteller["mask_fields"] == ["name", "contact"]
