@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "partners",
     "programs",
     "progress",
+    "reporting",
     "privacy",
     "portal.apps.PortalAdminConfig",
     "django.contrib.auth",

@@ -85,7 +85,7 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         # The real name: only ever rendered after the access module has let the viewer see it.
-        # Places that may be seen by someone not cleared use ``portal.access.partner_label``.
+        # Places that may be seen by someone not cleared use ``partners.selectors.partner_label``.
         return self.name
 
 

@@ -7,15 +7,23 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from partners.filters import PartnerFilter
-from portal import access
+from partners.selectors import (
+    get_network_for_user,
+    get_partner_for_user,
+    visible_contacts,
+    visible_networks,
+    visible_partners,
+)
 from portal.pagination import paginate
+from programs.selectors import visible_programs, visible_projects
 from progress import selectors as story_selectors
 from progress.models import ChangeStory
+from reporting.selectors import visible_story_counts
 
 
 @require_GET
 def partner_list(request: HttpRequest) -> HttpResponse:
-    partners = access.visible_partners(request.user).order_by("name", "pk")
+    partners = visible_partners(request.user).order_by("name", "pk")
     filterset = PartnerFilter(request.GET, queryset=partners)
     page = paginate(request, filterset.qs)
     return render(request, "partners/partner_list.html", {"filter": filterset, "page": page})
@@ -24,11 +32,11 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    partner = access.get_partner_for_user(user, pk, request=request)
-    projects = access.visible_projects(user).filter(partner=partner).select_related("program")
+    partner = get_partner_for_user(user, pk, request=request)
+    projects = visible_projects(user).filter(partner=partner).select_related("program")
     # Kept counts (progress.aggregates): a COUNT over a large partner's stories took 0.6 s.
     story_counts = (
-        access.visible_story_counts(user)
+        visible_story_counts(user)
         .filter(partner=partner)
         .aggregate(
             total=Coalesce(Sum("story_count"), 0),
@@ -54,9 +62,9 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "partners/partner_detail.html",
         {
             "partner": partner,
-            "contacts": access.visible_contacts(user).filter(partner=partner),
+            "contacts": visible_contacts(user).filter(partner=partner),
             "projects": projects,
-            "networks": access.visible_networks(user).filter(partners=partner),
+            "networks": visible_networks(user).filter(partners=partner),
             "story_counts": story_counts,
             "returned": returned,
         },
@@ -65,7 +73,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def network_list(request: HttpRequest) -> HttpResponse:
-    networks = access.visible_networks(request.user).annotate(
+    networks = visible_networks(request.user).annotate(
         member_count=Count("memberships", distinct=True)
     )
     return render(request, "partners/network_list.html", {"networks": networks})
@@ -74,14 +82,14 @@ def network_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    network = access.get_network_for_user(user, pk)
+    network = get_network_for_user(user, pk)
     return render(
         request,
         "partners/network_detail.html",
         {
             "network": network,
-            "partners": access.visible_partners(user).filter(networks=network),
-            "programs": access.visible_programs(user).filter(networks=network),
+            "partners": visible_partners(user).filter(networks=network),
+            "programs": visible_programs(user).filter(networks=network),
             "memberships": network.memberships.select_related("member_organisation").order_by(
                 "member_organisation__name"
             ),

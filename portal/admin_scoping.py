@@ -27,22 +27,35 @@ from django.db.models import Model, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 
-from portal import access
+from partners.selectors import (
+    visible_contacts,
+    visible_member_organisations,
+    visible_networks,
+    visible_partners,
+)
 from portal.admin_history import NeutralAdminHistoryMixin
+from programs.selectors import (
+    visible_activities,
+    visible_activity_plans,
+    visible_planned_activities,
+    visible_programs,
+    visible_projects,
+)
+from progress.selectors import visible_stories, visible_submission_links
 
 # Related model → selector, for the choice lists of foreign keys and many-to-many fields.
 _SELECTORS: dict[str, Callable[[Any], QuerySet[Any]]] = {
-    "partners.partner": access.visible_partners,
-    "partners.partnercontact": access.visible_contacts,
-    "partners.solidaritynetwork": access.visible_networks,
-    "partners.memberorganisation": access.visible_member_organisations,
-    "programs.program": access.visible_programs,
-    "programs.project": access.visible_projects,
-    "programs.activity": access.visible_activities,
-    "programs.plannedactivity": access.visible_planned_activities,
-    "programs.activityplan": access.visible_activity_plans,
-    "progress.changestory": access.visible_stories,
-    "progress.submissionlink": access.visible_submission_links,
+    "partners.partner": visible_partners,
+    "partners.partnercontact": visible_contacts,
+    "partners.solidaritynetwork": visible_networks,
+    "partners.memberorganisation": visible_member_organisations,
+    "programs.program": visible_programs,
+    "programs.project": visible_projects,
+    "programs.activity": visible_activities,
+    "programs.plannedactivity": visible_planned_activities,
+    "programs.activityplan": visible_activity_plans,
+    "progress.changestory": visible_stories,
+    "progress.submissionlink": visible_submission_links,
 }
 
 # Records that may belong to a confidential partner: uncleared viewers may not filter through

@@ -28,6 +28,7 @@ from auditlog.apps import AuditlogConfig
 REDACTED = "[redacted]"
 REDACT_CALLABLE = "portal.audit.redact"
 
+
 def redact(value: str) -> str:
     """What the trail keeps of a free-text value: whether there was one, never what it was.
 

@@ -10,10 +10,17 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 
 from partners.models import Partner
-from portal import access
+from partners.selectors import visible_contributions, visible_networks, visible_partners
 from programs.models import FocusArea, Project
+from programs.selectors import (
+    visible_activities,
+    visible_planned_activities,
+    visible_programs,
+    visible_projects,
+)
 from progress import aggregates
 from progress.models import ChangeStory, ChangeType, ReportState, StoryAggregate
+from reporting.selectors import visible_story_counts
 
 
 @dataclass(frozen=True)
@@ -64,15 +71,15 @@ def _verified_by_change_type() -> list[tuple[str, int, float]]:
 
 def staff_dashboard(user: Any, *, today: date | None = None) -> StaffDashboard:
     year = (today or date.today()).year
-    partners = access.visible_partners(user).aggregate(
+    partners = visible_partners(user).aggregate(
         total=Count("pk"),
         active=Count("pk", filter=Q(status=Partner.Status.ACTIVE)),
         countries=Count("country", distinct=True),
     )
-    projects_active = access.visible_projects(user).filter(status=Project.Status.ACTIVE).count()
+    projects_active = visible_projects(user).filter(status=Project.Status.ACTIVE).count()
     by_area: dict[str, Any] = {
         row["focus_area"]: row
-        for row in access.visible_programs(user)
+        for row in visible_programs(user)
         .values("focus_area")
         .annotate(programs=Count("pk"), budget=Sum("budget_sek"))
     }
@@ -87,7 +94,7 @@ def staff_dashboard(user: Any, *, today: date | None = None) -> StaffDashboard:
     ]
     # Kept counts (progress.aggregates), not a COUNT over the stories: the cost stays flat.
     counts = dict(
-        access.visible_story_counts(user)
+        visible_story_counts(user)
         .values("status")
         .annotate(n=Sum("story_count"))
         .values_list("status", "n")
@@ -98,12 +105,12 @@ def staff_dashboard(user: Any, *, today: date | None = None) -> StaffDashboard:
         for status in ChangeStory.Status
     ]
     planned = (
-        access.visible_planned_activities(user)
+        visible_planned_activities(user)
         .filter(plan__year=year)
         .aggregate(target=Sum("target_count"))
     )
     held = (
-        access.visible_activities(user)
+        visible_activities(user)
         .filter(date__year=year)
         .aggregate(
             held=Count("pk"),
@@ -145,7 +152,7 @@ class MemberDashboard:
 def member_dashboard(user: Any, *, today: date | None = None) -> MemberDashboard:
     year = (today or date.today()).year
     networks = list(
-        access.visible_networks(user).annotate(
+        visible_networks(user).annotate(
             partner_count=Count(
                 "partners", filter=Q(partners__is_confidential=False), distinct=True
             ),
@@ -153,7 +160,7 @@ def member_dashboard(user: Any, *, today: date | None = None) -> MemberDashboard
         )
     )
     given = (
-        access.visible_contributions(user)
+        visible_contributions(user)
         .filter(date__year=year)
         .aggregate(sek=Sum("amount_sek"), hours=Sum("hours"))
     )
@@ -161,7 +168,7 @@ def member_dashboard(user: Any, *, today: date | None = None) -> MemberDashboard
         networks=networks,
         contributed_sek=given["sek"] or Decimal(0),
         contributed_hours=given["hours"] or Decimal(0),
-        partners=access.visible_partners(user).count(),
-        stories=access.visible_story_counts(user).aggregate(n=Sum("story_count"))["n"] or 0,
+        partners=visible_partners(user).count(),
+        stories=visible_story_counts(user).aggregate(n=Sum("story_count"))["n"] or 0,
         year=year,
     )

@@ -21,13 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import access
 from portal.admin import UserAdmin
 from portal.admin_history import NeutralAdminHistoryMixin
 from portal.admin_scoping import RefuseConfidentialLookupsMixin
 from portal.models import User
 from privacy import services as privacy
 from progress.models import Storyteller
+from progress.selectors import visible_stories
 
 M = TypeVar("M", bound=Model)
 
@@ -167,7 +167,7 @@ class StorytellerAdmin(
         return (
             super()
             .get_queryset(request)
-            .filter(story__in=access.visible_stories(request.user).values("pk"))
+            .filter(story__in=visible_stories(request.user).values("pk"))
         )
 
     @admin.display(description=_("story"), ordering="story__reference")

@@ -9,9 +9,10 @@ from django_countries import countries
 
 from partners.models import Partner
 from partners.regions import Region
-from portal import access
+from partners.selectors import visible_partners
 from portal.widgets import LongSelect
 from programs.models import Activity, ActivityKind, ActivityPlan, FocusArea, Program, Project
+from programs.selectors import visible_activity_plans, visible_programs
 
 # An activity's partner is its own, else its project's; its programme its project's, else its
 # plan's: the same rule as the activity aggregates, so a report's figure and its list agree.
@@ -51,12 +52,12 @@ class ActivityFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        partners = access.visible_partners(user).order_by("name").only("pk", "name")
+        partners = visible_partners(user).order_by("name").only("pk", "name")
         self.filters["partner"].queryset = partners
         self.filters["program"].queryset = (
-            access.visible_programs(user).order_by("title").only("pk", "title")
+            visible_programs(user).order_by("title").only("pk", "title")
         )
-        self.filters["plan"].queryset = access.visible_activity_plans(user)
+        self.filters["plan"].queryset = visible_activity_plans(user)
         codes = set(partners.order_by().values_list("country", flat=True).distinct())
         self.filters["country"].extra["choices"] = [
             (code, name) for code, name in countries if code in codes
@@ -116,7 +117,7 @@ class ProjectFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.filters["program"].queryset = (
-            access.visible_programs(user).order_by("title").only("pk", "title")
+            visible_programs(user).order_by("title").only("pk", "title")
         )
         # Countries of the projects the viewer may see only: a choice must not tell where a
         # partner it may not see works.

@@ -7,12 +7,22 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from portal import access, exports
+from partners.selectors import visible_networks
+from portal import exports
 from portal.pagination import paginate
 from programs import exports as activity_exports
 from programs import iati
 from programs.filters import ActivityFilter, ProjectFilter
 from programs.models import FocusArea
+from programs.selectors import (
+    get_program_for_user,
+    get_project_for_user,
+    visible_activities,
+    visible_programs,
+    visible_projects,
+)
+from progress.selectors import visible_stories
+from reporting.selectors import may_download, visible_story_counts
 
 
 @require_GET
@@ -24,14 +34,14 @@ def program_list(request: HttpRequest) -> HttpResponse:
     # Project counts come from the viewer's own scope, so that a confidential partner's
     # project never shows up even as a number.
     project_count = (
-        access.visible_projects(user)
+        visible_projects(user)
         .filter(program=OuterRef("pk"))
         .order_by()
         .values("program")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    programs = access.visible_programs(user).annotate(
+    programs = visible_programs(user).annotate(
         project_count=Coalesce(Subquery(project_count, output_field=IntegerField()), 0)
     )
     if focus_area:
@@ -51,12 +61,9 @@ def program_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    program = access.get_program_for_user(user, pk)
+    program = get_program_for_user(user, pk)
     projects = list(
-        access.visible_projects(user)
-        .filter(program=program)
-        .select_related("partner")
-        .order_by("title")
+        visible_projects(user).filter(program=program).select_related("partner").order_by("title")
     )
     partners = sorted({project.partner for project in projects}, key=lambda p: p.name)
     return render(
@@ -67,7 +74,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "projects": projects,
             "partners": partners,
             "funders": program.funders.all(),
-            "networks": access.visible_networks(user).filter(programs=program),
+            "networks": visible_networks(user).filter(programs=program),
         },
     )
 
@@ -75,11 +82,11 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    project = access.get_project_for_user(user, pk, request=request)
+    project = get_project_for_user(user, pk, request=request)
     # A network member may see a partner's project in a programme outside its networks: the
     # programme's title is on the page, but a link to it would answer 404.
     program_visible = getattr(user, "is_portal_staff", False) or (
-        access.visible_programs(user).filter(pk=project.program_id).exists()
+        visible_programs(user).filter(pk=project.program_id).exists()
     )
     return render(
         request,
@@ -87,8 +94,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "project": project,
             "program_visible": program_visible,
-            "activities": access.visible_activities(user).filter(project=project)[:50],
-            "story_count": access.visible_story_counts(user)
+            "activities": visible_activities(user).filter(project=project)[:50],
+            "story_count": visible_story_counts(user)
             .filter(project=project)
             .aggregate(n=Coalesce(Sum("story_count"), 0))["n"],
         },
@@ -106,11 +113,11 @@ def iati_export(request: HttpRequest) -> HttpResponse:
     if not getattr(user, "is_portal_staff", False):
         raise Http404
     tree = iati.build_activities(
-        programs=access.visible_programs(user).prefetch_related("funders"),
-        projects=access.visible_projects(user)
+        programs=visible_programs(user).prefetch_related("funders"),
+        projects=visible_projects(user)
         .filter(partner__is_confidential=False)
         .select_related("partner"),
-        stories=access.visible_stories(user)
+        stories=visible_stories(user)
         .filter(
             partner__is_confidential=False,
             status__in=iati.PUBLISHABLE_STORY_STATUSES,
@@ -130,9 +137,7 @@ def iati_export(request: HttpRequest) -> HttpResponse:
 def project_list(request: HttpRequest) -> HttpResponse:
     """Projects in the viewer's scope, filtered: what the dashboard's "active projects" opens."""
     user = request.user
-    projects = (
-        access.visible_projects(user).select_related("partner", "program").order_by("title", "pk")
-    )
+    projects = visible_projects(user).select_related("partner", "program").order_by("title", "pk")
     filterset = ProjectFilter(request.GET, queryset=projects, user=user)
     return render(
         request,
@@ -148,7 +153,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     if not (getattr(user, "is_portal_staff", False) or getattr(user, "is_partner_user", False)):
         raise Http404
     activities = (
-        access.visible_activities(user)
+        visible_activities(user)
         .select_related("partner", "project__partner", "planned__plan")
         .order_by("-date", "-id")
     )
@@ -164,9 +169,9 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 def activity_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The activity list as it is filtered, as CSV or XLSX."""
     user = request.user
-    if not access.may_download(user):
+    if not may_download(user):
         raise Http404
-    activities = access.visible_activities(user).order_by("-date", "-id")
+    activities = visible_activities(user).order_by("-date", "-id")
     filterset = ActivityFilter(request.GET, queryset=activities, user=user)
     return exports.download(
         request,

@@ -12,9 +12,9 @@ import logging
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
-from portal import access
 from progress.attachments import STORED_CONTENT_TYPES, download_name
 from progress.models import StoryAttachment
+from progress.selectors import get_story_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     # Raises 404 outside the viewer's scope, and logs a cleared viewer's read of a confidential
     # partner's story, as opening the story itself does.
-    access.get_story_for_user(request.user, attachment.story_id, request=request)
+    get_story_for_user(request.user, attachment.story_id, request=request)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:

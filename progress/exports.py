@@ -1,6 +1,6 @@
 """The rows of the story and figure downloads, read through the viewer's scope.
 
-Stories come from ``access.visible_stories`` with the story list's filters, so a download holds
+Stories come from ``visible_stories`` with the story list's filters, so a download holds
 exactly the list the viewer was looking at. Figures come from the same aggregate cells as the
 report, with the same rule for names: a confidential partner's row carries its pseudonym and
 region unless the viewer may identify it. Neither download ever holds a storyteller, a contact
@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from partners.regions import Region
-from portal import access
 from programs.models import FocusArea
 from progress import reports
 from progress.models import ChangeStory, ChangeType, TargetGroup
+from reporting.selectors import report_identifies
 
 CHUNK = 2000
 
@@ -237,9 +237,7 @@ def figure_rows(user: Any, filters: Mapping[str, Any]) -> Iterator[Sequence[Any]
         significance,
         stories,
     ) in cells.iterator(chunk_size=CHUNK):
-        identified = access.report_identifies(
-            user, partner_id=partner_id, is_confidential=confidential
-        )
+        identified = report_identifies(user, partner_id=partner_id, is_confidential=confidential)
         kind = "type" if change_type else "group" if target_group else "story"
         yield [
             kinds[kind],

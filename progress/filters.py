@@ -10,9 +10,10 @@ from django_countries import countries
 
 from partners.models import Partner
 from partners.regions import Region
-from portal import access
+from partners.selectors import visible_partners
 from portal.widgets import LongSelect
 from programs.models import FocusArea, Program
+from programs.selectors import visible_programs
 from progress.models import ChangeStory, ChangeType, TargetGroup
 
 COUNTED_STATUSES = (ChangeStory.Status.VERIFIED, ChangeStory.Status.SELECTED)
@@ -65,10 +66,10 @@ class StoryFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # Choice lists come from the viewer's scope: they must not name what it may not see.
         # Only what the choice list shows: thousands of full partner rows cost real time.
-        partners = access.visible_partners(user).order_by("name").only("pk", "name")
+        partners = visible_partners(user).order_by("name").only("pk", "name")
         self.filters["partner"].queryset = partners
         self.filters["program"].queryset = (
-            access.visible_programs(user).order_by("title").only("pk", "title")
+            visible_programs(user).order_by("title").only("pk", "title")
         )
         codes = set(partners.order_by().values_list("country", flat=True).distinct())
         self.filters["country"].extra["choices"] = [

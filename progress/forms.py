@@ -13,8 +13,9 @@ from django.db import connection
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from portal import access
+from partners.selectors import visible_partners
 from portal.models import User
+from programs.selectors import visible_projects
 from progress.attachments import (
     MAX_ATTACHMENTS_PER_STORY,
     DecodingBudget,
@@ -207,8 +208,8 @@ class StoryForm(forms.ModelForm):
         )
         partner_field = cast(forms.ModelChoiceField, self.fields["partner"])
         project_field = cast(forms.ModelChoiceField, self.fields["project"])
-        partner_field.queryset = access.visible_partners(user).order_by("name")
-        projects = access.visible_projects(user).order_by("title")
+        partner_field.queryset = visible_partners(user).order_by("name")
+        projects = visible_projects(user).order_by("title")
         project_field.required = False
         if user.is_partner_user:
             # A partner user tells stories of its own organisation only.

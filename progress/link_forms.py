@@ -11,9 +11,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
-from portal import access
+from partners.selectors import visible_partners
 from portal.models import User
 from programs.models import Project
+from programs.selectors import visible_projects
 from progress import links
 from progress.forms import (
     ASSESSMENT_AND_CONSENT_FIELDS,
@@ -51,8 +52,8 @@ class LinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         partner_field = cast(forms.ModelChoiceField, self.fields["partner"])
         project_field = cast(forms.ModelChoiceField, self.fields["project"])
-        partner_field.queryset = access.visible_partners(user).order_by("name")
-        projects = access.visible_projects(user).select_related("partner").order_by("title")
+        partner_field.queryset = visible_partners(user).order_by("name")
+        projects = visible_projects(user).select_related("partner").order_by("title")
         if user.is_partner_user:
             # A partner user makes links for its own organisation only.
             partner_field.widget = forms.HiddenInput()

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal import access
 from portal.forms import add_validation_error
 from portal.models import User
 from portal.network import client_address
@@ -29,6 +28,11 @@ from portal.pagination import paginate
 from progress import links
 from progress.link_forms import LinkForm, LinkStoryForm
 from progress.models import ChangeStory, SubmissionLink
+from progress.selectors import (
+    get_submission_link_for_user,
+    visible_stories,
+    visible_submission_links,
+)
 
 LINK_PAGE_SIZE = 25
 LATEST_STORIES_SHOWN = 5
@@ -60,11 +64,11 @@ def _manager(request: HttpRequest) -> User:
 @never_cache
 def link_list(request: HttpRequest) -> HttpResponse:
     user = _manager(request)
-    latest_stories = access.visible_stories(user).only(
+    latest_stories = visible_stories(user).only(
         "pk", "reference", "title", "status", "submission_link_id"
     )
     queryset = (
-        access.visible_submission_links(user)
+        visible_submission_links(user)
         .select_related("partner", "project")
         .annotate(story_count=Count("stories"))
         .prefetch_related(
@@ -125,7 +129,7 @@ def link_create(request: HttpRequest) -> HttpResponse:
 def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """First a page that says what revoking does; the revocation itself is the POST from it."""
     user = _manager(request)
-    link = access.get_submission_link_for_user(user, pk, request=request)
+    link = get_submission_link_for_user(user, pk, request=request)
     if request.method == "GET":
         if link.revoked_at is not None:
             return redirect("link-list")

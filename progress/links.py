@@ -27,9 +27,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partners.models import Partner
-from portal import access
+from partners.selectors import visible_partners
 from portal.models import User
 from programs.models import Project
+from programs.selectors import visible_projects
 from progress import services
 from progress.models import (
     ChangeStory,
@@ -38,6 +39,7 @@ from progress.models import (
     SubmissionLink,
     TargetGroup,
 )
+from progress.selectors import visible_submission_links
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +80,7 @@ def link_state(link: SubmissionLink) -> LinkState:
 
 def may_manage_links_of(actor: User, partner: Partner) -> bool:
     """Portal staff who may see the partner, and the partner's own users."""
-    if not access.visible_partners(actor).filter(pk=partner.pk).exists():
+    if not visible_partners(actor).filter(pk=partner.pk).exists():
         return False
     if actor.is_partner_user:
         return actor.partner_id == partner.pk
@@ -113,7 +115,7 @@ def link_create(
         }
     if project is not None and (
         project.partner_id != partner.pk
-        or not access.visible_projects(actor).filter(pk=project.pk).exists()
+        or not visible_projects(actor).filter(pk=project.pk).exists()
     ):
         errors["project"] = _("This project belongs to another partner.")
     if errors:
@@ -135,7 +137,7 @@ def link_create(
 @transaction.atomic
 def link_revoke(*, actor: User, link: SubmissionLink) -> SubmissionLink:
     """Close a link at once. Revoking a revoked link changes nothing."""
-    if not access.visible_submission_links(actor).filter(pk=link.pk).exists():
+    if not visible_submission_links(actor).filter(pk=link.pk).exists():
         raise PermissionDenied
     if not may_manage_links_of(actor, link.partner):
         raise PermissionDenied

@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal import access, exports
+from portal import exports
 from progress import exports as report_exports
 from progress import rebuilds, reports
+from reporting.selectors import may_download
 
 
 def _may_read_reports(user: object) -> bool:
@@ -80,7 +81,7 @@ def figures_export(request: HttpRequest, fmt: str) -> HttpResponse:
     small counts be recombined outside the suppression the page applies (DESIGN §4).
     """
     user = request.user
-    if not access.may_download(user):
+    if not may_download(user):
         raise Http404
     form = reports.ReportFilterForm(request.GET or None, user=user)
     filters = form.filters()

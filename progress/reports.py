@@ -23,12 +23,21 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from partners.regions import Region
-from portal import access, exports
+from partners.selectors import visible_partners
+from portal import exports
 from portal.charts import Chart, Figure, bars, paired_bars, shares, stacked_columns
 from portal.widgets import LongSelect
 from programs.models import ActivityAggregate, ActivityKind, FocusArea
+from programs.selectors import visible_planned_activities, visible_programs
 from progress import aggregates
 from progress.models import ChangeStory, ChangeType, ReportState, StoryAggregate, TargetGroup
+from reporting.selectors import (
+    SMALL_CELL,
+    report_identifies,
+    report_identifies_every_cell,
+    report_suppresses_small_cells,
+    visible_report_cells,
+)
 
 SIGNIFICANCE_LEVELS = (1, 2, 3, 4, 5)
 TOP_PARTNERS = 20
@@ -60,10 +69,10 @@ class ReportFilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Choice lists from the viewer's scope: they must not name what it may not see.
-        partners = access.visible_partners(user).order_by("name").only("pk", "name")
+        partners = visible_partners(user).order_by("name").only("pk", "name")
         self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
         self.fields["program"].queryset = (  # type: ignore[attr-defined]
-            access.visible_programs(user).order_by("title").only("pk", "title")
+            visible_programs(user).order_by("title").only("pk", "title")
         )
         codes = set(partners.order_by().values_list("country", flat=True).distinct())
         self.fields["country"].choices = [  # type: ignore[attr-defined]
@@ -126,12 +135,12 @@ def _last_day(month: dt.date) -> dt.date:
 
 
 def story_cells(user: Any, filters: Mapping[str, Any]) -> QuerySet[StoryAggregate]:
-    cells = access.visible_report_cells(user, StoryAggregate.objects.all())
+    cells = visible_report_cells(user, StoryAggregate.objects.all())
     return _filtered(user, cells, filters, period_field="month")
 
 
 def activity_cells(user: Any, filters: Mapping[str, Any]) -> QuerySet[ActivityAggregate]:
-    cells = access.visible_report_cells(user, ActivityAggregate.objects.all())
+    cells = visible_report_cells(user, ActivityAggregate.objects.all())
     return _filtered(user, cells, filters, period_field="quarter")
 
 
@@ -165,7 +174,7 @@ def _filtered(
         cells = cells.filter(partner=partner)
     if country := filters.get("country"):
         cells = cells.filter(country=country)
-        if not access.report_identifies_every_cell(user):
+        if not report_identifies_every_cell(user):
             # A confidential partner's figures are shown by region only: a country filter that
             # kept them would tell the viewer which country the partner works in.
             cells = cells.filter(partner__is_confidential=False)
@@ -231,7 +240,7 @@ class Figures:
 
     def __call__(self, value: int | None, href: str = "") -> Figure:
         value = value or 0
-        hidden = self.suppress and 0 < value < access.SMALL_CELL
+        hidden = self.suppress and 0 < value < SMALL_CELL
         return Figure(value, "" if hidden or not value else href, suppressed=hidden)
 
     def total(self, figures: Iterable[Figure], href: str = "") -> Figure:
@@ -349,7 +358,7 @@ def _by_country(
         .order_by()
     ):
         by_region[row["region"]] += row["n"]
-        if access.report_identifies(
+        if report_identifies(
             user, partner_id=row["partner_id"], is_confidential=row["partner__is_confidential"]
         ):
             by_country[row["country"]] += row["n"]
@@ -503,7 +512,7 @@ def _by_partner(user: Any, cells: QuerySet[StoryAggregate], make: Figures, links
         .annotate(n=Sum("story_count"))
         .order_by("-n", "partner_id")[:TOP_PARTNERS]
     ):
-        if access.report_identifies(
+        if report_identifies(
             user, partner_id=row["partner_id"], is_confidential=row["partner__is_confidential"]
         ):
             label = f"{row['partner__name']} ({countries.name(row['partner__country'])})"
@@ -624,7 +633,7 @@ def _plans(
     make: Figures,
     links: Links,
 ) -> Section:
-    planned = access.visible_planned_activities(user)
+    planned = visible_planned_activities(user)
     if program := filters.get("program"):
         planned = planned.filter(plan__program=program)
     if focus_area := filters.get("focus_area"):
@@ -683,7 +692,7 @@ def build_report(
     """The report for this viewer; ``query`` is the request's filter parameters, for links."""
     stories = story_cells(user, filters)
     activities = activity_cells(user, filters)
-    suppress = access.report_suppresses_small_cells(user)
+    suppress = report_suppresses_small_cells(user)
     make = Figures(suppress)
     links = Links(filters)
     story_total = stories.filter(change_type__isnull=True, target_group__isnull=True).aggregate(
@@ -726,7 +735,7 @@ def build_report(
         figures_as_of=state.refreshed_at if state else None,
         refresh_pending=aggregates.refresh_pending(),
         suppressed=suppress,
-        pseudonymised=not access.report_identifies_every_cell(user),
+        pseudonymised=not report_identifies_every_cell(user),
         # Network members read the report on the page only (see progress.report_views).
         downloads=[] if suppress else links.downloads(query or {}),
     )

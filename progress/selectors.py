@@ -1,16 +1,131 @@
-"""Reads of the Progress Tracker that join across its models, through the viewer's scope."""
+"""Who may see and do what with stories and submission links (the rules: ``portal.access``), and
+reads of the Progress Tracker that join across its models."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from portal.access import (
+    as_user,
+    get_or_404,
+    log_confidential_read,
+    own_partner_id,
+)
+
+if TYPE_CHECKING:
+    from portal.access import AnyUser
 
 from django.db.models import Prefetch
 
-from portal import access
-from progress.models import ChangeStory, StoryEvent
+from partners.selectors import visible_partners
+from progress.models import ChangeStory, StoryEvent, SubmissionLink
 
 RETURNED_SHOWN = 10
+
+
+PUBLIC_STORY_STATUSES = (ChangeStory.Status.VERIFIED, ChangeStory.Status.SELECTED)
+
+
+def visible_stories(user: AnyUser) -> QuerySet[ChangeStory]:
+    stories = ChangeStory.objects.all()
+    viewer = as_user(user)
+    if viewer is None:
+        return stories.none()
+    if viewer.sees_confidential:
+        return stories
+    if viewer.is_portal_staff:
+        return stories.filter(partner__is_confidential=False)
+    if viewer.is_partner_user:
+        return stories.filter(partner_id=own_partner_id(viewer))
+    if viewer.is_network_member:
+        return stories.filter(
+            status__in=PUBLIC_STORY_STATUSES,
+            consent_quote_internal=True,
+            partner__in=visible_partners(viewer).values("pk"),
+        )
+    return stories.none()
+
+
+EDITABLE_STORY_STATUSES = (ChangeStory.Status.DRAFT, ChangeStory.Status.RETURNED)
+
+
+def can_edit_story(user: AnyUser, story: ChangeStory) -> bool:
+    """Drafts and returned stories, by the partner's own users or by staff who may see them."""
+    viewer = as_user(user)
+    if viewer is None or story.status not in EDITABLE_STORY_STATUSES:
+        return False
+    if viewer.is_partner_user:
+        return story.partner_id == viewer.partner_id
+    return viewer.is_portal_staff and visible_stories(viewer).filter(pk=story.pk).exists()
+
+
+def can_review_story(user: AnyUser, story: ChangeStory) -> bool:
+    """Staff who may see the story review it; officers therefore never review confidential ones."""
+    viewer = as_user(user)
+    return (
+        viewer is not None
+        and viewer.is_portal_staff
+        and visible_stories(viewer).filter(pk=story.pk).exists()
+    )
+
+
+def can_see_story_history(user: AnyUser, story: ChangeStory) -> bool:
+    """The review trail (who reviewed, the questions asked, the reasons for a selection) is the
+    business of staff and of the partner whose story it is, not of network members."""
+    viewer = as_user(user)
+    if viewer is None:
+        return False
+    if viewer.is_partner_user:
+        return story.partner_id == viewer.partner_id
+    return viewer.is_portal_staff
+
+
+def can_withdraw_consent(user: AnyUser, story: ChangeStory) -> bool:
+    """The partner (on the storyteller's behalf) or staff who may see the story."""
+    viewer = as_user(user)
+    if viewer is None:
+        return False
+    if viewer.is_partner_user:
+        return story.partner_id == viewer.partner_id
+    return can_review_story(viewer, story)
+
+
+def visible_submission_links(user: AnyUser) -> QuerySet[SubmissionLink]:
+    """The links a viewer may manage: those of the partners whose stories it may see."""
+    links = SubmissionLink.objects.all()
+    viewer = as_user(user)
+    if viewer is None:
+        return links.none()
+    if viewer.sees_confidential:
+        return links
+    if viewer.is_portal_staff:
+        return links.filter(partner__is_confidential=False)
+    if viewer.is_partner_user:
+        return links.filter(partner_id=own_partner_id(viewer))
+    # Network members see stories only once verified; the links that bring them in are not theirs.
+    return links.none()
+
+
+def get_story_for_user(
+    user: AnyUser, pk: object, *, request: HttpRequest | None = None
+) -> ChangeStory:
+    story = get_or_404(visible_stories(user).select_related("partner"), pk)
+    if story.partner.is_confidential:
+        log_confidential_read(user, story, request=request)
+    return story
+
+
+def get_submission_link_for_user(
+    user: AnyUser, pk: object, *, request: HttpRequest | None = None
+) -> SubmissionLink:
+    link = get_or_404(visible_submission_links(user).select_related("partner", "project"), pk)
+    if link.partner.is_confidential:
+        log_confidential_read(user, link, request=request)
+    return link
 
 
 @dataclass(frozen=True)
@@ -33,7 +148,7 @@ def returned_stories(user: Any, *, partner_id: int) -> list[ReturnedStory]:
     """A partner's stories waiting for its answer, each with the question it was returned with
     (oldest first: the longest wait comes first)."""
     stories = (
-        access.visible_stories(user)
+        visible_stories(user)
         .filter(partner_id=partner_id, status=ChangeStory.Status.RETURNED)
         .order_by("updated_at", "pk")
         .prefetch_related(

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from portal import access
+from partners.selectors import visible_partners
 from portal.models import User
 from progress import aggregates, notices
 from progress.attachments import MAX_ATTACHMENTS_PER_STORY, ProcessedAttachment
@@ -30,6 +30,7 @@ from progress.models import (
     Storyteller,
     TargetGroup,
 )
+from progress.selectors import can_edit_story, can_review_story, can_withdraw_consent
 
 logger = logging.getLogger(__name__)
 
@@ -165,12 +166,9 @@ def story_save(
         story.form_token = form_token
     if creating:
         # Stories through a submission link have no actor; the link fixed their partner.
-        if (
-            actor is not None
-            and not access.visible_partners(actor).filter(pk=story.partner_id).exists()
-        ):
+        if actor is not None and not visible_partners(actor).filter(pk=story.partner_id).exists():
             raise PermissionDenied
-    elif actor is None or not access.can_edit_story(actor, story):
+    elif actor is None or not can_edit_story(actor, story):
         raise PermissionDenied
     from_status = "" if creating else ChangeStory.objects.get(pk=story.pk).status
     if submit:
@@ -208,7 +206,7 @@ def story_save(
 def story_review(*, actor: User, story: ChangeStory, action: str, comment: str = "") -> ChangeStory:
     """Return, verify, select or archive a story, with the reviewer's words where needed."""
     story = ChangeStory.objects.select_for_update().get(pk=story.pk)
-    if not access.can_review_story(actor, story):
+    if not can_review_story(actor, story):
         raise PermissionDenied
     if action not in REVIEW_TRANSITIONS:
         raise ValidationError(_("Unknown review action."))
@@ -237,7 +235,7 @@ def story_review(*, actor: User, story: ChangeStory, action: str, comment: str =
 
 @transaction.atomic
 def story_comment(*, actor: User, story: ChangeStory, comment: str) -> StoryEvent:
-    if not (access.can_review_story(actor, story) or access.can_edit_story(actor, story)):
+    if not (can_review_story(actor, story) or can_edit_story(actor, story)):
         raise PermissionDenied
     comment = comment.strip()
     if not comment:
@@ -255,7 +253,7 @@ def story_withdraw_consent(*, actor: User, story: ChangeStory) -> ChangeStory | 
     count; otherwise the whole story goes. Returns the remaining story, or None.
     """
     story = ChangeStory.objects.select_for_update().get(pk=story.pk)
-    if not access.can_withdraw_consent(actor, story):
+    if not can_withdraw_consent(actor, story):
         raise PermissionDenied
     # Their files go after commit (progress.signals).
     story.attachments.all().delete()

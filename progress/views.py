@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import access, exports, pagination
+from portal import exports, pagination
 from portal.forms import add_validation_error
 from portal.pagination import paginate
 from progress import exports as story_exports
@@ -17,6 +17,15 @@ from progress import selectors, services
 from progress.filters import StoryFilter
 from progress.forms import CommentForm, ReviewForm, StoryForm
 from progress.models import ChangeStory, ChangeType
+from progress.selectors import (
+    can_edit_story,
+    can_review_story,
+    can_see_story_history,
+    can_withdraw_consent,
+    get_story_for_user,
+    visible_stories,
+)
+from reporting.selectors import may_download
 
 STORY_PAGE_SIZE = 25
 
@@ -26,7 +35,7 @@ STORY_PAGE_SIZE = 25
 def story_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     stories = (
-        access.visible_stories(user)
+        visible_stories(user)
         .select_related("partner", "program")
         .prefetch_related(
             Prefetch("change_types", queryset=ChangeType.objects.order_by("ordering"))
@@ -48,9 +57,9 @@ def story_list(request: HttpRequest) -> HttpResponse:
 def story_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The story list as it is filtered, as CSV or XLSX (staff and partners' own users)."""
     user = request.user
-    if not access.may_download(user):
+    if not may_download(user):
         raise Http404
-    stories = access.visible_stories(user).order_by("-created_at", "-id")
+    stories = visible_stories(user).order_by("-created_at", "-id")
     filterset = StoryFilter(request.GET, queryset=stories, user=user)
     return exports.download(
         request,
@@ -85,8 +94,8 @@ def _initial_for(user: object) -> dict[str, object]:
 @never_cache
 def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    story = access.get_story_for_user(user, pk, request=request)
-    if not access.can_edit_story(user, story):
+    story = get_story_for_user(user, pk, request=request)
+    if not can_edit_story(user, story):
         raise Http404
     form = StoryForm(request.POST or None, request.FILES or None, instance=story, user=user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
@@ -136,11 +145,11 @@ def _save(request: HttpRequest, form: StoryForm) -> HttpResponse:
 @never_cache
 def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    story = access.get_story_for_user(user, pk, request=request)
-    show_history = access.can_see_story_history(user, story)
+    story = get_story_for_user(user, pk, request=request)
+    show_history = can_see_story_history(user, story)
     events = story.events.select_related("actor") if show_history else []
-    can_review = access.can_review_story(user, story)
-    can_edit = access.can_edit_story(user, story)
+    can_review = can_review_story(user, story)
+    can_edit = can_edit_story(user, story)
     show_storyteller = can_review or can_edit
     return render(
         request,
@@ -154,7 +163,7 @@ def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "storyteller": getattr(story, "storyteller", None) if show_storyteller else None,
             "can_review": can_review,
             "can_edit": can_edit,
-            "can_withdraw": access.can_withdraw_consent(user, story)
+            "can_withdraw": can_withdraw_consent(user, story)
             and story.consent_withdrawn_at is None,
             "review_actions": _review_actions(story) if can_review else [],
             "review_form": ReviewForm(),
@@ -175,7 +184,7 @@ def _review_actions(story: ChangeStory) -> list[tuple[str, str]]:
 @require_POST
 def story_review(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    story = access.get_story_for_user(user, pk, request=request)
+    story = get_story_for_user(user, pk, request=request)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose what to do with the story."))
@@ -200,7 +209,7 @@ def story_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def story_comment(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    story = access.get_story_for_user(user, pk, request=request)
+    story = get_story_for_user(user, pk, request=request)
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -219,8 +228,8 @@ def story_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def story_withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    story = access.get_story_for_user(user, pk, request=request)
-    if not access.can_withdraw_consent(user, story) or story.consent_withdrawn_at is not None:
+    story = get_story_for_user(user, pk, request=request)
+    if not can_withdraw_consent(user, story) or story.consent_withdrawn_at is not None:
         raise Http404
     if request.method == "POST":
         remaining = services.story_withdraw_consent(actor=user, story=story)  # type: ignore[arg-type]

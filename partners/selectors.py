@@ -1,0 +1,141 @@
+"""Who may see what of the partners' side: partners, contacts, networks, member organisations,
+contributions (the rules: ``portal.access``), and how a partner is named to a viewer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from portal.access import (
+    as_user,
+    get_or_404,
+    log_confidential_read,
+    own_member_organisation_id,
+    own_partner_id,
+)
+
+if TYPE_CHECKING:
+    from portal.access import AnyUser
+    from portal.models import User
+
+from partners.models import (
+    Contribution,
+    MemberOrganisation,
+    Partner,
+    PartnerContact,
+    SolidarityNetwork,
+)
+
+
+def member_network_ids(user: User) -> QuerySet[SolidarityNetwork, Any]:
+    """The networks a member organisation's user currently belongs to."""
+    return SolidarityNetwork.objects.filter(
+        memberships__member_organisation_id=own_member_organisation_id(user),
+        memberships__left_on__isnull=True,
+    ).values("pk")
+
+
+def visible_partners(user: AnyUser) -> QuerySet[Partner]:
+    partners = Partner.objects.all()
+    viewer = as_user(user)
+    if viewer is None:
+        return partners.none()
+    if viewer.sees_confidential:
+        return partners
+    if viewer.is_portal_staff:
+        return partners.filter(is_confidential=False)
+    if viewer.is_partner_user:
+        return partners.filter(pk=own_partner_id(viewer))
+    if viewer.is_network_member:
+        return partners.filter(
+            is_confidential=False, networks__in=member_network_ids(viewer)
+        ).distinct()
+    return partners.none()
+
+
+def visible_contacts(user: AnyUser) -> QuerySet[PartnerContact]:
+    contacts = PartnerContact.objects.all()
+    viewer = as_user(user)
+    if viewer is None:
+        return contacts.none()
+    if viewer.sees_confidential:
+        return contacts
+    if viewer.is_portal_staff:
+        return contacts.filter(partner__is_confidential=False)
+    if viewer.is_partner_user:
+        return contacts.filter(partner_id=own_partner_id(viewer))
+    # Network members never see partners' contact people: personal data they do not need.
+    return contacts.none()
+
+
+def visible_networks(user: AnyUser) -> QuerySet[SolidarityNetwork]:
+    networks = SolidarityNetwork.objects.all()
+    viewer = as_user(user)
+    if viewer is None:
+        return networks.none()
+    if viewer.is_portal_staff:
+        return networks
+    if viewer.is_network_member:
+        return networks.filter(pk__in=member_network_ids(viewer))
+    return networks.none()
+
+
+def visible_member_organisations(user: AnyUser) -> QuerySet[MemberOrganisation]:
+    organisations = MemberOrganisation.objects.all()
+    viewer = as_user(user)
+    if viewer is None:
+        return organisations.none()
+    if viewer.is_portal_staff:
+        return organisations
+    if viewer.is_network_member:
+        return organisations.filter(pk=own_member_organisation_id(viewer))
+    return organisations.none()
+
+
+def visible_contributions(user: AnyUser) -> QuerySet[Contribution]:
+    contributions = Contribution.objects.all()
+    viewer = as_user(user)
+    if viewer is None:
+        return contributions.none()
+    if viewer.is_portal_staff:
+        return contributions
+    if viewer.is_network_member:
+        return contributions.filter(member_organisation_id=own_member_organisation_id(viewer))
+    return contributions.none()
+
+
+def get_partner_for_user(
+    user: AnyUser, pk: object, *, request: HttpRequest | None = None
+) -> Partner:
+    partner = get_or_404(visible_partners(user), pk)
+    if partner.is_confidential:
+        log_confidential_read(user, partner, request=request)
+    return partner
+
+
+def get_network_for_user(user: AnyUser, pk: object) -> SolidarityNetwork:
+    return get_or_404(visible_networks(user), pk)
+
+
+def may_identify(partner: Partner, user: AnyUser) -> bool:
+    """Whether the viewer may know who this partner really is (name, country, locality)."""
+    if not partner.is_confidential:
+        return True
+    viewer = as_user(user)
+    if viewer is None:
+        return False
+    return viewer.sees_confidential or (viewer.is_partner_user and viewer.partner_id == partner.pk)
+
+
+def partner_label(partner: Partner, user: AnyUser) -> str:
+    """The name to show in anything aggregated: the pseudonym unless the viewer may identify."""
+    return partner.name if may_identify(partner, user) else partner.pseudonym
+
+
+def partner_country_label(partner: Partner, user: AnyUser) -> str:
+    """The country, or only the region when the viewer may not identify the partner."""
+    if may_identify(partner, user):
+        return str(partner.country.name)  # type: ignore[attr-defined]
+    return str(partner.get_region_display())

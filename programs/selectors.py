@@ -1,0 +1,106 @@
+"""Who may see what of programmes, projects, plans and activities (the rules: ``portal.access``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from portal.access import (
+    as_user,
+    get_or_404,
+    log_confidential_read,
+    own_partner_id,
+)
+
+if TYPE_CHECKING:
+    from portal.access import AnyUser
+
+from partners.selectors import member_network_ids, visible_partners
+from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
+
+
+def visible_programs(user: AnyUser) -> QuerySet[Program]:
+    programs = Program.objects.all()
+    viewer = as_user(user)
+    if viewer is None:
+        return programs.none()
+    if viewer.is_portal_staff:
+        # Programmes themselves are never confidential; what they show of their projects and
+        # partners goes through the selectors below.
+        return programs
+    if viewer.is_partner_user:
+        return programs.filter(
+            pk__in=Project.objects.filter(partner_id=own_partner_id(viewer)).values("program_id")
+        )
+    if viewer.is_network_member:
+        return programs.filter(networks__in=member_network_ids(viewer)).distinct()
+    return programs.none()
+
+
+def visible_projects(user: AnyUser) -> QuerySet[Project]:
+    projects = Project.objects.all()
+    viewer = as_user(user)
+    if viewer is None:
+        return projects.none()
+    if viewer.sees_confidential:
+        return projects
+    if viewer.is_portal_staff:
+        return projects.filter(partner__is_confidential=False)
+    if viewer.is_partner_user:
+        return projects.filter(partner_id=own_partner_id(viewer))
+    if viewer.is_network_member:
+        return projects.filter(partner__in=visible_partners(viewer).values("pk"))
+    return projects.none()
+
+
+def _confidential_activity() -> Q:
+    return Q(partner__is_confidential=True) | Q(project__partner__is_confidential=True)
+
+
+def visible_activities(user: AnyUser) -> QuerySet[Activity]:
+    activities = Activity.objects.all()
+    viewer = as_user(user)
+    if viewer is None:
+        return activities.none()
+    if viewer.sees_confidential:
+        return activities
+    if viewer.is_portal_staff:
+        return activities.exclude(_confidential_activity())
+    if viewer.is_partner_user:
+        return activities.filter(
+            Q(partner_id=own_partner_id(viewer)) | Q(project__partner_id=own_partner_id(viewer))
+        )
+    return activities.none()
+
+
+def visible_activity_plans(user: AnyUser) -> QuerySet[ActivityPlan]:
+    plans = ActivityPlan.objects.all()
+    viewer = as_user(user)
+    if viewer is not None and viewer.is_portal_staff:
+        return plans
+    return plans.none()
+
+
+def visible_planned_activities(user: AnyUser) -> QuerySet[PlannedActivity]:
+    planned = PlannedActivity.objects.all()
+    viewer = as_user(user)
+    if viewer is None or not viewer.is_portal_staff:
+        return planned.none()
+    if viewer.sees_confidential:
+        return planned
+    return planned.exclude(project__partner__is_confidential=True)
+
+
+def get_program_for_user(user: AnyUser, pk: object) -> Program:
+    return get_or_404(visible_programs(user), pk)
+
+
+def get_project_for_user(
+    user: AnyUser, pk: object, *, request: HttpRequest | None = None
+) -> Project:
+    project = get_or_404(visible_projects(user).select_related("partner", "program"), pk)
+    if project.partner.is_confidential:
+        log_confidential_read(user, project, request=request)
+    return project

@@ -1,0 +1,98 @@
+"""Who reads which figures: the kept counts and aggregate cells behind dashboards, reports and
+downloads, by role (DESIGN §4; the rules: ``portal.access``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from portal.access import (
+    M,
+    as_user,
+    own_partner_id,
+)
+
+if TYPE_CHECKING:
+    from portal.access import AnyUser
+
+from partners.selectors import visible_partners
+from progress.models import StoryStatusCount
+from progress.selectors import PUBLIC_STORY_STATUSES
+
+
+def visible_story_counts(user: AnyUser) -> QuerySet[StoryStatusCount]:
+    """The kept counts of the stories ``visible_stories`` would give, without counting them."""
+    counts = StoryStatusCount.objects.all()
+    viewer = as_user(user)
+    if viewer is None:
+        return counts.none()
+    if viewer.sees_confidential:
+        return counts
+    if viewer.is_portal_staff:
+        return counts.filter(partner__is_confidential=False)
+    if viewer.is_partner_user:
+        return counts.filter(partner_id=own_partner_id(viewer))
+    if viewer.is_network_member:
+        return counts.filter(
+            status__in=PUBLIC_STORY_STATUSES,
+            quotable=True,
+            partner__in=visible_partners(viewer).values("pk"),
+        )
+    return counts.none()
+
+
+SMALL_CELL = 5  # a network member's report hides any count from 1 to 4
+
+
+def visible_report_cells(user: AnyUser, cells: QuerySet[M]) -> QuerySet[M]:
+    """The aggregate cells (story or activity) a viewer's reports and exports read.
+
+    Staff read every cell, officers included: a confidential partner's figures count in their
+    reports, but only under its pseudonym and region (``report_identifies``). A partner user
+    reads its own organisation's cells, a network member those of its networks' partners that
+    are not confidential.
+    """
+    viewer = as_user(user)
+    if viewer is None:
+        return cells.none()
+    if viewer.is_portal_staff:
+        return cells
+    if viewer.is_partner_user:
+        return cells.filter(partner_id=own_partner_id(viewer))
+    if viewer.is_network_member:
+        return cells.filter(partner__in=visible_partners(viewer).values("pk"))
+    return cells.none()
+
+
+def report_identifies(user: AnyUser, *, partner_id: int | None, is_confidential: bool) -> bool:
+    """Whether a report row may carry the partner's name and country rather than its pseudonym
+    and region (the same rule as ``may_identify``, from the values a grouped query returns)."""
+    if not is_confidential:
+        return True
+    viewer = as_user(user)
+    if viewer is None:
+        return False
+    return viewer.sees_confidential or (viewer.is_partner_user and viewer.partner_id == partner_id)
+
+
+def report_identifies_every_cell(user: AnyUser) -> bool:
+    """Whether every cell the viewer's report reads may name its partner.
+
+    False only for officers: their cells include confidential partners', which they see under a
+    pseudonym and region. A partner user reads only its own organisation's cells, a network
+    member none of a confidential partner's.
+    """
+    viewer = as_user(user)
+    return viewer is not None and (viewer.sees_confidential or not viewer.is_portal_staff)
+
+
+def may_download(user: AnyUser) -> bool:
+    """CSV and XLSX downloads: staff (officers pseudonymised) and partners' own users only."""
+    viewer = as_user(user)
+    return viewer is not None and (viewer.is_portal_staff or viewer.is_partner_user)
+
+
+def report_suppresses_small_cells(user: AnyUser) -> bool:
+    viewer = as_user(user)
+    return viewer is not None and viewer.is_network_member and not viewer.is_portal_staff
