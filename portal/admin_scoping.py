@@ -27,52 +27,29 @@ from django.db.models import Model, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 
-from partners.selectors import (
-    visible_contacts,
-    visible_member_organisations,
-    visible_networks,
-    visible_partners,
-)
 from portal.admin_history import NeutralAdminHistoryMixin
-from programs.selectors import (
-    visible_activities,
-    visible_activity_plans,
-    visible_planned_activities,
-    visible_programs,
-    visible_projects,
-)
-from progress.selectors import visible_stories, visible_submission_links
 
-# Related model → selector, for the choice lists of foreign keys and many-to-many fields.
-_SELECTORS: dict[str, Callable[[Any], QuerySet[Any]]] = {
-    "partners.partner": visible_partners,
-    "partners.partnercontact": visible_contacts,
-    "partners.solidaritynetwork": visible_networks,
-    "partners.memberorganisation": visible_member_organisations,
-    "programs.program": visible_programs,
-    "programs.project": visible_projects,
-    "programs.activity": visible_activities,
-    "programs.plannedactivity": visible_planned_activities,
-    "programs.activityplan": visible_activity_plans,
-    "progress.changestory": visible_stories,
-    "progress.submissionlink": visible_submission_links,
-}
+Selector = Callable[[Any], QuerySet[Any]]
 
-# Records that may belong to a confidential partner: uncleared viewers may not filter through
-# a relation to them.
-_MAY_BE_CONFIDENTIAL = frozenset(
-    {
-        "partners.partner",
-        "partners.partnercontact",
-        "programs.project",
-        "programs.activity",
-        "programs.plannedactivity",
-        "progress.changestory",
-        "progress.storyteller",
-        "progress.storyattachment",
-        "progress.submissionlink",
-    }
-)
+# Model label → selector, for lists and the choice lists of foreign keys and many-to-many
+# fields; filled by each app's ``ready()`` through ``register_scope`` (the base knows no domain
+# model).
+_SELECTORS: dict[str, Selector] = {}
+# Records that may belong to a confidential partner: uncleared viewers may not filter through a
+# relation to them.
+_MAY_BE_CONFIDENTIAL: set[str] = set()
+
+
+def register_scope(
+    model: type[Model], selector: Selector | None = None, *, may_be_confidential: bool = False
+) -> None:
+    """Tell the admin which selector decides what a viewer sees of ``model``, and whether its
+    records may be a confidential partner's."""
+    label = model._meta.label_lower
+    if selector is not None:
+        _SELECTORS[label] = selector
+    if may_be_confidential:
+        _MAY_BE_CONFIDENTIAL.add(label)
 
 
 def selector_for(model: type[Model]) -> Callable[[Any], QuerySet[Any]] | None:

@@ -7,8 +7,18 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programmes and activities")
 
     def ready(self) -> None:
+        from portal.admin_scoping import register_scope
         from portal.audit import register_audited
-        from programs.models import Project
+        from programs import selectors
+        from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
+
+        register_scope(Program, selectors.visible_programs)
+        register_scope(Project, selectors.visible_projects, may_be_confidential=True)
+        register_scope(Activity, selectors.visible_activities, may_be_confidential=True)
+        register_scope(
+            PlannedActivity, selectors.visible_planned_activities, may_be_confidential=True
+        )
+        register_scope(ActivityPlan, selectors.visible_activity_plans)
 
         # A description is free text that may name people and places (a confidential partner's
         # town): the trail records that it changed, never what it says.

@@ -11,3 +11,15 @@ class ProgressConfig(AppConfig):
         from progress import audit, signals, tasks  # noqa: F401
 
         audit.register()
+        _register_scopes()
+
+
+def _register_scopes() -> None:
+    from portal.admin_scoping import register_scope
+    from progress import selectors
+    from progress.models import ChangeStory, StoryAttachment, Storyteller, SubmissionLink
+
+    register_scope(ChangeStory, selectors.visible_stories, may_be_confidential=True)
+    register_scope(SubmissionLink, selectors.visible_submission_links, may_be_confidential=True)
+    register_scope(Storyteller, may_be_confidential=True)
+    register_scope(StoryAttachment, may_be_confidential=True)
