@@ -57,4 +57,5 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("", include("programs.urls")),
     path("", include("progress.urls")),
+    path("", include("reporting.urls")),
 ]

@@ -5,7 +5,6 @@ from programs import views
 
 urlpatterns = [
     path("programmes/", views.program_list, name="program-list"),
-    path("programmes/iati.xml", views.iati_export, name="iati-export"),
     path("programmes/<int:pk>/", views.program_detail, name="program-detail"),
     path("projects/", views.project_list, name="project-list"),
     path("projects/<int:pk>/", views.project_detail, name="project-detail"),

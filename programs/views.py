@@ -11,7 +11,6 @@ from partners.selectors import visible_networks
 from portal import exports
 from portal.pagination import paginate
 from programs import exports as activity_exports
-from programs import iati
 from programs.filters import ActivityFilter, ProjectFilter
 from programs.models import FocusArea
 from programs.selectors import (
@@ -21,7 +20,6 @@ from programs.selectors import (
     visible_programs,
     visible_projects,
 )
-from progress.selectors import visible_stories
 from reporting.selectors import may_download, visible_story_counts
 
 
@@ -100,37 +98,6 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .aggregate(n=Coalesce(Sum("story_count"), 0))["n"],
         },
     )
-
-
-@require_GET
-def iati_export(request: HttpRequest) -> HttpResponse:
-    """The IATI 2.03 activity file, for the organisation's own staff only.
-
-    Whatever the viewer may see, the file leaves out confidential partners, their projects and
-    their stories: ``programs.iati`` filters them out again.
-    """
-    user = request.user
-    if not getattr(user, "is_portal_staff", False):
-        raise Http404
-    tree = iati.build_activities(
-        programs=visible_programs(user).prefetch_related("funders"),
-        projects=visible_projects(user)
-        .filter(partner__is_confidential=False)
-        .select_related("partner"),
-        stories=visible_stories(user)
-        .filter(
-            partner__is_confidential=False,
-            status__in=iati.PUBLISHABLE_STORY_STATUSES,
-            consent_publish=True,
-        )
-        .select_related("partner")
-        .prefetch_related("change_types")
-        .order_by("pk"),
-    )
-    response = HttpResponse(iati.to_bytes(tree), content_type="application/xml")
-    response["Content-Disposition"] = 'attachment; filename="iati-activities.xml"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_GET

@@ -16,9 +16,9 @@ from lxml import etree
 
 from conftest import World
 from partners.models import Partner
-from programs import iati
 from programs.models import Program, Project
 from progress.models import ChangeStory
+from reporting import iati
 
 
 def schema_dir() -> Path:
