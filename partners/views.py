@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -15,10 +14,7 @@ from partners.selectors import (
     visible_partners,
 )
 from portal.pagination import paginate
-from programs.selectors import visible_programs, visible_projects
-from progress import selectors as story_selectors
-from progress.models import ChangeStory
-from reporting.selectors import visible_story_counts
+from portal.sections import sections_for
 
 
 @require_GET
@@ -31,42 +27,18 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The partner's page; its projects, stories and figures are sections added by the apps
+    that own them (``portal.sections``)."""
     user = request.user
     partner = get_partner_for_user(user, pk, request=request)
-    projects = visible_projects(user).filter(partner=partner).select_related("program")
-    # Kept counts (progress.aggregates): a COUNT over a large partner's stories took 0.6 s.
-    story_counts = (
-        visible_story_counts(user)
-        .filter(partner=partner)
-        .aggregate(
-            total=Coalesce(Sum("story_count"), 0),
-            verified=Coalesce(
-                Sum(
-                    "story_count",
-                    filter=Q(status__in=[ChangeStory.Status.VERIFIED, ChangeStory.Status.SELECTED]),
-                ),
-                0,
-            ),
-            awaiting=Coalesce(Sum("story_count", filter=Q(status=ChangeStory.Status.SUBMITTED)), 0),
-            returned=Coalesce(Sum("story_count", filter=Q(status=ChangeStory.Status.RETURNED)), 0),
-        )
-    )
-    # Stories returned with a question wait for the partner: they lead its page, question and all.
-    returned = (
-        story_selectors.returned_stories(user, partner_id=partner.pk)
-        if story_counts["returned"]
-        else []
-    )
     return render(
         request,
         "partners/partner_detail.html",
         {
             "partner": partner,
             "contacts": visible_contacts(user).filter(partner=partner),
-            "projects": projects,
             "networks": visible_networks(user).filter(partners=partner),
-            "story_counts": story_counts,
-            "returned": returned,
+            "sections": sections_for("partner-detail", request, partner),
         },
     )
 
@@ -89,9 +61,9 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "network": network,
             "partners": visible_partners(user).filter(networks=network),
-            "programs": visible_programs(user).filter(networks=network),
             "memberships": network.memberships.select_related("member_organisation").order_by(
                 "member_organisation__name"
             ),
+            "sections": sections_for("network-detail", request, network),
         },
     )

@@ -76,3 +76,9 @@ def log_confidential_read(
         action=action,
         path=(request.get_full_path()[:255] if request is not None else ""),
     )
+
+
+def may_download(user: AnyUser) -> bool:
+    """CSV and XLSX downloads: staff (officers pseudonymised) and partners' own users only."""
+    viewer = as_user(user)
+    return viewer is not None and (viewer.is_portal_staff or viewer.is_partner_user)

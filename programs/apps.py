@@ -9,7 +9,7 @@ class ProgramsConfig(AppConfig):
     def ready(self) -> None:
         from portal.admin_scoping import register_scope
         from portal.audit import register_audited
-        from programs import selectors
+        from programs import sections, selectors
         from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
 
         register_scope(Program, selectors.visible_programs)
@@ -23,3 +23,4 @@ class ProgramsConfig(AppConfig):
         # A description is free text that may name people and places (a confidential partner's
         # town): the trail records that it changed, never what it says.
         register_audited(Project, redacted=("description",))
+        sections.register()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,7 +9,9 @@ from django.views.decorators.http import require_GET
 
 from partners.selectors import visible_networks
 from portal import exports
+from portal.access import may_download
 from portal.pagination import paginate
+from portal.sections import sections_for
 from programs import exports as activity_exports
 from programs.filters import ActivityFilter, ProjectFilter
 from programs.models import FocusArea
@@ -20,7 +22,6 @@ from programs.selectors import (
     visible_programs,
     visible_projects,
 )
-from reporting.selectors import may_download, visible_story_counts
 
 
 @require_GET
@@ -93,9 +94,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "program_visible": program_visible,
             "activities": visible_activities(user).filter(project=project)[:50],
-            "story_count": visible_story_counts(user)
-            .filter(project=project)
-            .aggregate(n=Coalesce(Sum("story_count"), 0))["n"],
+            "sections": sections_for("project-detail", request, project),
         },
     )
 

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import exports
+from portal.access import may_download
 from progress import exports as report_exports
 from progress import rebuilds, reports
-from reporting.selectors import may_download
 
 
 def _may_read_reports(user: object) -> bool:

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import exports, pagination
+from portal.access import may_download
 from portal.forms import add_validation_error
 from portal.pagination import paginate
 from progress import exports as story_exports
@@ -25,7 +26,6 @@ from progress.selectors import (
     get_story_for_user,
     visible_stories,
 )
-from reporting.selectors import may_download
 
 STORY_PAGE_SIZE = 25
 

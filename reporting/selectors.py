@@ -87,12 +87,6 @@ def report_identifies_every_cell(user: AnyUser) -> bool:
     return viewer is not None and (viewer.sees_confidential or not viewer.is_portal_staff)
 
 
-def may_download(user: AnyUser) -> bool:
-    """CSV and XLSX downloads: staff (officers pseudonymised) and partners' own users only."""
-    viewer = as_user(user)
-    return viewer is not None and (viewer.is_portal_staff or viewer.is_partner_user)
-
-
 def report_suppresses_small_cells(user: AnyUser) -> bool:
     viewer = as_user(user)
     return viewer is not None and viewer.is_network_member and not viewer.is_portal_staff

@@ -1,0 +1,31 @@
+"""What programs adds to the pages of lower apps (``portal.sections``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from partners.models import Partner, SolidarityNetwork
+from portal.sections import Section, register_section
+from programs.selectors import visible_programs, visible_projects
+
+
+def partner_projects(request: HttpRequest, partner: Partner) -> dict[str, Any]:
+    projects = visible_projects(request.user).filter(partner=partner).select_related("program")
+    return {"projects": projects}
+
+
+def network_programs(request: HttpRequest, network: SolidarityNetwork) -> dict[str, Any]:
+    return {"programs": visible_programs(request.user).filter(networks=network)}
+
+
+def register() -> None:
+    register_section(
+        "partner-detail",
+        Section(partner_projects, {"main": "programs/_partner_projects.html"}, order=10),
+    )
+    register_section(
+        "network-detail",
+        Section(network_programs, {"columns": "programs/_network_programs.html"}, order=10),
+    )
