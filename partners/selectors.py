@@ -8,6 +8,13 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from partners.models import (
+    Contribution,
+    MemberOrganisation,
+    Partner,
+    PartnerContact,
+    SolidarityNetwork,
+)
 from portal.access import (
     as_user,
     get_or_404,
@@ -19,14 +26,6 @@ from portal.access import (
 if TYPE_CHECKING:
     from portal.access import AnyUser
     from portal.models import User
-
-from partners.models import (
-    Contribution,
-    MemberOrganisation,
-    Partner,
-    PartnerContact,
-    SolidarityNetwork,
-)
 
 
 def member_network_ids(user: User) -> QuerySet[SolidarityNetwork, Any]:

@@ -21,12 +21,14 @@ The rules, in one place for reading:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar, cast
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, ParamSpec, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
 from portal.models import AccessLog, User
 
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     AnyUser = User | AnonymousUser | AbstractBaseUser
 
 M = TypeVar("M", bound=Model)
+P = ParamSpec("P")
 
 
 def as_user(user: AnyUser) -> User | None:
@@ -82,3 +85,17 @@ def may_download(user: AnyUser) -> bool:
     """CSV and XLSX downloads: staff (officers pseudonymised) and partners' own users only."""
     viewer = as_user(user)
     return viewer is not None and (viewer.is_portal_staff or viewer.is_partner_user)
+
+
+def denied_as_not_found(view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+    """A service that refuses the viewer (``PermissionDenied``) answers 404, like a getter: a
+    403 would confirm that the object exists."""
+
+    @wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        try:
+            return view(*args, **kwargs)
+        except PermissionDenied as error:
+            raise Http404 from error
+
+    return wrapper

@@ -29,8 +29,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Model, QuerySet
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
+
+from portal.access import may_download
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # Characters XML 1.0 cannot hold (openpyxl's own pattern misses the noncharacters and lone
@@ -190,4 +192,30 @@ def download(
             "csv_url": request.get_full_path().replace(".xlsx", ".csv", 1),
         },
         status=400,
+    )
+
+
+def list_download(
+    request: Any,
+    fmt: str,
+    *,
+    filterset: Any,
+    filename: str,
+    title: str,
+    header: Sequence[str],
+    rows: Callable[[Any], Iterable[Sequence[Any]]],
+) -> Any:
+    """A list page's download: the rows its filters select, for the viewers who may download
+    (``access.may_download``; for anyone else the file does not exist)."""
+    if not may_download(request.user):
+        raise Http404
+    return download(
+        request,
+        fmt,
+        form=filterset.form,
+        filename=filename,
+        title=title,
+        header=header,
+        rows=rows(filterset.qs),
+        count=filterset.qs.count,
     )

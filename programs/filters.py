@@ -9,10 +9,9 @@ from django_countries import countries
 
 from partners.models import Partner
 from partners.regions import Region
-from partners.selectors import visible_partners
 from portal.widgets import LongSelect
 from programs.models import Activity, ActivityKind, ActivityPlan, FocusArea, Program, Project
-from programs.selectors import visible_activity_plans, visible_programs
+from programs.selectors import choice_lists, visible_activity_plans, visible_programs
 
 # An activity's partner is its own, else its project's; its programme its project's, else its
 # plan's: the same rule as the activity aggregates, so a report's figure and its list agree.
@@ -52,16 +51,11 @@ class ActivityFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        partners = visible_partners(user).order_by("name").only("pk", "name")
-        self.filters["partner"].queryset = partners
-        self.filters["program"].queryset = (
-            visible_programs(user).order_by("title").only("pk", "title")
-        )
+        choices = choice_lists(user)
+        self.filters["partner"].queryset = choices.partners
+        self.filters["program"].queryset = choices.programs
+        self.filters["country"].extra["choices"] = choices.countries
         self.filters["plan"].queryset = visible_activity_plans(user)
-        codes = set(partners.order_by().values_list("country", flat=True).distinct())
-        self.filters["country"].extra["choices"] = [
-            (code, name) for code, name in countries if code in codes
-        ]
         if getattr(user, "is_partner_user", False):
             for name in ("partner", "plan"):
                 del self.filters[name]

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django_countries import countries
 
+from partners.models import Partner
+from partners.selectors import member_network_ids, visible_partners
 from portal.access import (
     as_user,
     get_or_404,
     log_confidential_read,
     own_partner_id,
 )
+from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
 
 if TYPE_CHECKING:
     from portal.access import AnyUser
-
-from partners.selectors import member_network_ids, visible_partners
-from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
 
 
 def visible_programs(user: AnyUser) -> QuerySet[Program]:
@@ -104,3 +106,24 @@ def get_project_for_user(
     if project.partner.is_confidential:
         log_confidential_read(user, project, request=request)
     return project
+
+
+@dataclass(frozen=True)
+class ChoiceLists:
+    """The partner, programme and country choices of a filter, from the viewer's scope: a choice
+    list must not name what the viewer may not see, nor where such a partner works."""
+
+    partners: QuerySet[Partner]
+    programs: QuerySet[Program]
+    countries: list[tuple[str, str]]
+
+
+def choice_lists(user: AnyUser) -> ChoiceLists:
+    # Only what the choice lists show: thousands of full partner rows cost real time.
+    partners = visible_partners(user).order_by("name").only("pk", "name")
+    codes = set(partners.order_by().values_list("country", flat=True).distinct())
+    return ChoiceLists(
+        partners=partners,
+        programs=visible_programs(user).order_by("title").only("pk", "title"),
+        countries=[(code, str(name)) for code, name in countries if code in codes],
+    )

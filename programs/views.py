@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET
 
 from partners.selectors import visible_networks
 from portal import exports
-from portal.access import may_download
 from portal.pagination import paginate
 from portal.sections import sections_for
 from programs import exports as activity_exports
@@ -134,18 +133,13 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def activity_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The activity list as it is filtered, as CSV or XLSX."""
-    user = request.user
-    if not may_download(user):
-        raise Http404
-    activities = visible_activities(user).order_by("-date", "-id")
-    filterset = ActivityFilter(request.GET, queryset=activities, user=user)
-    return exports.download(
+    activities = visible_activities(request.user).order_by("-date", "-id")
+    return exports.list_download(
         request,
         fmt,
-        form=filterset.form,
+        filterset=ActivityFilter(request.GET, queryset=activities, user=request.user),
         filename="activities",
         title=_("Activities"),
         header=activity_exports.activity_header(),
-        rows=activity_exports.activity_rows(filterset.qs),
-        count=filterset.qs.count,
+        rows=activity_exports.activity_rows,
     )

@@ -6,14 +6,12 @@ import django_filters
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from partners.models import Partner
 from partners.regions import Region
-from partners.selectors import visible_partners
 from portal.widgets import LongSelect
 from programs.models import FocusArea, Program
-from programs.selectors import visible_programs
+from programs.selectors import choice_lists
 from progress.models import ChangeStory, ChangeType, TargetGroup
 
 COUNTED_STATUSES = (ChangeStory.Status.VERIFIED, ChangeStory.Status.SELECTED)
@@ -64,17 +62,10 @@ class StoryFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Choice lists come from the viewer's scope: they must not name what it may not see.
-        # Only what the choice list shows: thousands of full partner rows cost real time.
-        partners = visible_partners(user).order_by("name").only("pk", "name")
-        self.filters["partner"].queryset = partners
-        self.filters["program"].queryset = (
-            visible_programs(user).order_by("title").only("pk", "title")
-        )
-        codes = set(partners.order_by().values_list("country", flat=True).distinct())
-        self.filters["country"].extra["choices"] = [
-            (code, name) for code, name in countries if code in codes
-        ]
+        choices = choice_lists(user)
+        self.filters["partner"].queryset = choices.partners
+        self.filters["program"].queryset = choices.programs
+        self.filters["country"].extra["choices"] = choices.countries
         if getattr(user, "is_partner_user", False):
             del self.filters["partner"]
 

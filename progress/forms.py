@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from partners.selectors import visible_partners
@@ -133,28 +134,45 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)  # type: ignore[misc]
 
 
-class StoryForm(forms.ModelForm):
-    change_types = BoundedModelMultipleChoiceField(
-        label=_("What kind of change does the story show?"),
+StrOrPromise = str | Promise
+
+
+def change_types_field(label: StrOrPromise, *, required: bool) -> BoundedModelMultipleChoiceField:
+    """The storyteller's own classification, on both story forms (the labels speak to whoever
+    fills the form: staff or partner there, the storyteller on the public form)."""
+    return BoundedModelMultipleChoiceField(
+        label=label,
         queryset=ChangeType.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
-        required=False,
+        required=required,
         help_text=_("Choose one or more."),
     )
-    target_groups = BoundedModelMultipleChoiceField(
+
+
+def target_groups_field() -> BoundedModelMultipleChoiceField:
+    return BoundedModelMultipleChoiceField(
         label=_("Which of these groups were involved?"),
         queryset=TargetGroup.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    significance = forms.TypedChoiceField(
+
+
+def significance_field(*, required: bool) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
         label=_("How significant is this change? (1 = a little, 5 = very)"),
         choices=[(n, str(n)) for n in range(1, 6)],
         coerce=int,
         empty_value=None,
         widget=forms.RadioSelect(attrs={"class": "form-check-inline"}),
-        required=False,
+        required=required,
     )
+
+
+class StoryForm(forms.ModelForm):
+    change_types = change_types_field(_("What kind of change does the story show?"), required=False)
+    target_groups = target_groups_field()
+    significance = significance_field(required=False)
     storyteller_name = forms.CharField(
         label=_("Storyteller's name (optional)"),
         max_length=200,

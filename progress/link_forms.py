@@ -19,10 +19,12 @@ from progress import links
 from progress.forms import (
     ASSESSMENT_AND_CONSENT_FIELDS,
     STORY_WIDGETS,
-    BoundedModelMultipleChoiceField,
+    change_types_field,
     drop_blank_radio_choices,
+    significance_field,
+    target_groups_field,
 )
-from progress.models import ChangeStory, ChangeType, TargetGroup
+from progress.models import ChangeStory
 
 
 class LinkForm(forms.Form):
@@ -77,24 +79,9 @@ class LinkStoryForm(forms.ModelForm):
     """
 
     language = forms.ChoiceField(label=_("Language of the story"), choices=settings.LANGUAGES)
-    change_types = BoundedModelMultipleChoiceField(
-        label=_("What kind of change is it?"),
-        queryset=ChangeType.objects.filter(is_active=True),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Choose one or more."),
-    )
-    target_groups = BoundedModelMultipleChoiceField(
-        label=_("Which of these groups were involved?"),
-        queryset=TargetGroup.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    significance = forms.TypedChoiceField(
-        label=_("How significant is this change? (1 = a little, 5 = very)"),
-        choices=[(n, str(n)) for n in range(1, 6)],
-        coerce=int,
-        widget=forms.RadioSelect(attrs={"class": "form-check-inline"}),
-    )
+    change_types = change_types_field(_("What kind of change is it?"), required=True)
+    target_groups = target_groups_field()
+    significance = significance_field(required=True)
     consent_store = forms.BooleanField(
         label=_("I agree that my story is kept by the organisation that gave me this link."),
         error_messages={"required": _("We can only keep your story with your consent.")},

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.access import denied_as_not_found
 from portal.forms import add_validation_error
 from portal.models import User
 from portal.network import client_address
@@ -99,6 +100,7 @@ def link_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @never_cache
+@denied_as_not_found
 def link_create(request: HttpRequest) -> HttpResponse:
     user = _manager(request)
     form = LinkForm(request.POST if request.method == "POST" else None, user=user)
@@ -112,8 +114,6 @@ def link_create(request: HttpRequest) -> HttpResponse:
                 days=form.cleaned_data["days"],
                 max_uses=form.cleaned_data["max_uses"],
             )
-        except PermissionDenied as error:
-            raise Http404 from error
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -126,6 +126,7 @@ def link_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @never_cache
+@denied_as_not_found
 def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """First a page that says what revoking does; the revocation itself is the POST from it."""
     user = _manager(request)
@@ -134,10 +135,7 @@ def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         if link.revoked_at is not None:
             return redirect("link-list")
         return render(request, "progress/link_revoke.html", {"link": link})
-    try:
-        links.link_revoke(actor=user, link=link)
-    except PermissionDenied as error:
-        raise Http404 from error
+    links.link_revoke(actor=user, link=link)
     messages.success(request, _("The link is revoked. It accepts no more stories."))
     return redirect("link-list")
 

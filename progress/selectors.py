@@ -6,23 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 
+from partners.selectors import visible_partners
 from portal.access import (
     as_user,
     get_or_404,
     log_confidential_read,
     own_partner_id,
 )
+from progress.models import ChangeStory, StoryEvent, SubmissionLink
 
 if TYPE_CHECKING:
     from portal.access import AnyUser
-
-from django.db.models import Prefetch
-
-from partners.selectors import visible_partners
-from progress.models import ChangeStory, StoryEvent, SubmissionLink
 
 RETURNED_SHOWN = 10
 

@@ -95,6 +95,25 @@ def _set_storyteller(story: ChangeStory, name: str, contact: str) -> None:
         Storyteller.objects.filter(story=story).delete()
 
 
+def attachment_add(*, story: ChangeStory, item: ProcessedAttachment) -> StoryAttachment:
+    """One checked file on the story, stored under a random name (``attachment_path``)."""
+    attachment = StoryAttachment(
+        story=story,
+        kind=item.kind,
+        content_type=item.content_type,
+        size=len(item.content),
+        original_name=item.original_name,
+    )
+    # The name given here is ignored: ``attachment_path`` draws a random one.
+    attachment.file.save("upload", ContentFile(item.content), save=False)
+    try:
+        attachment.save()
+    except BaseException:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
 def _attach(story: ChangeStory, attachments: list[ProcessedAttachment]) -> None:
     """Store checked files on the story, each under a random name (``attachment_path``).
 
@@ -119,17 +138,7 @@ def _attach(story: ChangeStory, attachments: list[ProcessedAttachment]) -> None:
     written: list[StoryAttachment] = []
     try:
         for item in attachments:
-            attachment = StoryAttachment(
-                story=story,
-                kind=item.kind,
-                content_type=item.content_type,
-                size=len(item.content),
-                original_name=item.original_name,
-            )
-            # The name given here is ignored: ``attachment_path`` draws a random one.
-            attachment.file.save("upload", ContentFile(item.content), save=False)
-            written.append(attachment)
-            attachment.save()
+            written.append(attachment_add(story=story, item=item))
     except BaseException:
         for attachment in written:
             attachment.file.delete(save=False)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import exports, pagination
-from portal.access import may_download
+from portal.access import denied_as_not_found
 from portal.forms import add_validation_error
 from portal.pagination import paginate
 from progress import exports as story_exports
@@ -56,20 +56,15 @@ def story_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def story_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The story list as it is filtered, as CSV or XLSX (staff and partners' own users)."""
-    user = request.user
-    if not may_download(user):
-        raise Http404
-    stories = visible_stories(user).order_by("-created_at", "-id")
-    filterset = StoryFilter(request.GET, queryset=stories, user=user)
-    return exports.download(
+    stories = visible_stories(request.user).order_by("-created_at", "-id")
+    return exports.list_download(
         request,
         fmt,
-        form=filterset.form,
+        filterset=StoryFilter(request.GET, queryset=stories, user=request.user),
         filename="stories",
         title=_("Stories"),
         header=story_exports.story_header(),
-        rows=story_exports.story_rows(filterset.qs),
-        count=filterset.qs.count,
+        rows=story_exports.story_rows,
     )
 
 
@@ -107,6 +102,7 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@denied_as_not_found
 def _save(request: HttpRequest, form: StoryForm) -> HttpResponse:
     try:
         story = services.story_save(
@@ -120,8 +116,6 @@ def _save(request: HttpRequest, form: StoryForm) -> HttpResponse:
             form_token=form.cleaned_data.get("form_token"),
             attachments=form.cleaned_data["attachments"],
         )
-    except PermissionDenied as error:
-        raise Http404 from error
     except ValidationError as error:
         add_validation_error(form, error)
         existing = form.instance if form.instance.pk else None
@@ -182,6 +176,7 @@ def _review_actions(story: ChangeStory) -> list[tuple[str, str]]:
 
 
 @require_POST
+@denied_as_not_found
 def story_review(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     story = get_story_for_user(user, pk, request=request)
@@ -196,8 +191,6 @@ def story_review(request: HttpRequest, pk: int) -> HttpResponse:
             action=form.cleaned_data["action"],
             comment=form.cleaned_data["comment"],
         )
-    except PermissionDenied as error:
-        raise Http404 from error
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -207,6 +200,7 @@ def story_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@denied_as_not_found
 def story_comment(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     story = get_story_for_user(user, pk, request=request)
@@ -214,8 +208,6 @@ def story_comment(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.story_comment(actor=user, story=story, comment=form.cleaned_data["comment"])  # type: ignore[arg-type]
-        except PermissionDenied as error:
-            raise Http404 from error
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)

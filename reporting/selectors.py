@@ -7,18 +7,17 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from partners.selectors import visible_partners
 from portal.access import (
     M,
     as_user,
     own_partner_id,
 )
+from progress.models import StoryStatusCount
+from progress.selectors import PUBLIC_STORY_STATUSES
 
 if TYPE_CHECKING:
     from portal.access import AnyUser
-
-from partners.selectors import visible_partners
-from progress.models import StoryStatusCount
-from progress.selectors import PUBLIC_STORY_STATUSES
 
 
 def visible_story_counts(user: AnyUser) -> QuerySet[StoryStatusCount]:

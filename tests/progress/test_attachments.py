@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse
 from django.test import Client
@@ -218,16 +217,7 @@ def _attachment_on(
     story: ChangeStory, content: bytes | None = None, name: str = "meeting.jpg"
 ) -> StoryAttachment:
     processed = attachments.process_upload(_upload(name, content or _jpeg_with_gps()))
-    attachment = StoryAttachment(
-        story=story,
-        kind=processed.kind,
-        content_type=processed.content_type,
-        size=len(processed.content),
-        original_name=processed.original_name,
-    )
-    attachment.file.save("upload", ContentFile(processed.content), save=False)
-    attachment.save()
-    return attachment
+    return services.attachment_add(story=story, item=processed)
 
 
 def _stored_files(media_root: Path) -> list[Path]:
