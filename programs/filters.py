@@ -10,7 +10,7 @@ from django_countries import countries
 from partners.models import Partner
 from partners.regions import Region
 from portal import access
-from portal.widgets import LongSelect
+from portal.widgets import DateRangeInput, LongSelect
 from programs.models import Activity, ActivityKind, ActivityPlan, FocusArea, Program
 
 # An activity's partner is its own, else its project's; its programme its project's, else its
@@ -21,7 +21,7 @@ class ActivityFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActivityKind.choices)
     date = django_filters.DateFromToRangeFilter(
         label=_("Held between"),
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=DateRangeInput(),
     )
     program = django_filters.ModelChoiceFilter(
         label=_("Programme"),

@@ -11,7 +11,7 @@ from django_countries import countries
 from partners.models import Partner
 from partners.regions import Region
 from portal import access
-from portal.widgets import LongSelect
+from portal.widgets import DateRangeInput, LongSelect
 from programs.models import FocusArea, Program
 from progress.models import ChangeStory, ChangeType, TargetGroup
 
@@ -54,7 +54,7 @@ class StoryFilter(django_filters.FilterSet):
     )
     event_date = django_filters.DateFromToRangeFilter(
         label=_("Happened between"),
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=DateRangeInput(),
     )
 
     class Meta:
