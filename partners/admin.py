@@ -14,7 +14,8 @@ from portal.admin_privacy import NeutralAdminHistoryMixin
 from portal.admin_scoping import AccessScopedAdminMixin
 
 
-class PartnerContactInline(AccessScopedAdminMixin, admin.TabularInline):
+# Stacked, not tabular: a tabular inline's inputs have no label of their own (axe: label).
+class PartnerContactInline(AccessScopedAdminMixin, admin.StackedInline):
     model = PartnerContact
     extra = 0
 
@@ -41,7 +42,7 @@ class MemberOrganisationAdmin(AccessScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "org_number", "municipality")
 
 
-class NetworkMembershipInline(admin.TabularInline):
+class NetworkMembershipInline(admin.StackedInline):
     model = NetworkMembership
     extra = 0
     autocomplete_fields = ("member_organisation",)

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -135,7 +137,7 @@ class StorytellerAdmin(NeutralAdminHistoryMixin, PrivacyActionsMixin, admin.Mode
         )
 
 
-class StoryAttachmentInline(admin.TabularInline):
+class StoryAttachmentInline(admin.StackedInline):
     """What is attached, read-only: files come in only through the story form's checks.
 
     An upload here would skip the content check and the removal of location data; a deletion
@@ -181,9 +183,19 @@ class ChangeStoryAdmin(NeutralAdminHistoryMixin, AccessScopedAdminMixin, admin.M
     search_fields = ("reference", "title")
     date_hierarchy = "event_date"
     autocomplete_fields = ("partner", "project", "program", "submitted_by")
-    filter_horizontal = ("change_types", "target_groups")
+    # A few checkboxes each: filter_horizontal's script adds an aria-label to a bare span
+    # (axe: aria-prohibited-attr), and six choices need no filtering.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     list_select_related = ("partner",)
-    readonly_fields = ("reference", "created_at", "updated_at", "submitted_at")
+    # Consent is withdrawn through the story's page, whose service erases the words with it;
+    # a date typed here would claim a withdrawal that erased nothing.
+    readonly_fields = (
+        "reference",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "consent_withdrawn_at",
+    )
     inlines = [StorytellerInline, StoryAttachmentInline]
 
 
