@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -41,6 +42,31 @@ class World:
     beta_story: ChangeStory
     hidden_story: ChangeStory
     users: dict[str, User]
+
+
+@pytest.fixture(autouse=True)
+def _default_taxonomy_for_database_tests(request: pytest.FixtureRequest) -> None:
+    """The change types and target groups a migration seeds, there for every database test.
+
+    A transactional test (the browser tests, the worker tests) ends with a flush that empties
+    every table, these included. pytest-django runs such tests last, but pytest-xdist hands out
+    whole files, largest first, so a later file in the same process met none and failed on
+    whichever worker drew it. They are put back with the migration's own function.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if "db" not in request.fixturenames and marker is None:
+        return
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        return  # they restore it themselves (default_taxonomy fixtures), before their data
+    request.getfixturevalue("db")
+    from django.apps import apps
+
+    from progress.models import ChangeType
+
+    if not ChangeType.objects.exists():
+        importlib.import_module("progress.migrations.0002_default_taxonomy").create_defaults(
+            apps, None
+        )
 
 
 @pytest.fixture
