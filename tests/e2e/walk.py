@@ -420,7 +420,7 @@ def make_links(browser: Browser, site: DemoSite) -> dict[str, str]:
         # Unique: the walk and the weight check may make links on the same site.
         label = f"Browser check {secrets.token_hex(4)} ({kind})"
         page.goto(f"{site.base_url}/links/new/")
-        page.get_by_label("Label", exact=True).fill(label)
+        page.locator("#id_label").fill(label)
         with page.expect_navigation():
             page.get_by_role("button", name="Create the link").click()
         row = page.get_by_test_id("link-row").filter(has_text=label)
