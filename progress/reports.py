@@ -321,7 +321,7 @@ def _types_over_time(cells: QuerySet[StoryAggregate], make: Figures, links: Link
         + " "
         + _("A story counts once under each type of change its teller chose.")
         + " "
-        + _("Newest first."),
+        + _("The table starts with the total and the newest period."),
         row_header=_("Type of change"),
         over_time=True,
     )
