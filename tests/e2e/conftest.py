@@ -140,6 +140,10 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
         "SECURE_SSL_REDIRECT": "false",
     }
     _manage(production, "collectstatic", "--noinput")
+    from django.conf import settings
+
+    # The project's own WSGI entry point, in gunicorn's module:attribute form.
+    module, _, attribute = settings.WSGI_APPLICATION.rpartition(".")
     port = _free_port()
     log = (root / "gunicorn.log").open("wb")
     server = subprocess.Popen(  # noqa: S603
@@ -147,7 +151,7 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
             sys.executable,
             "-m",
             "gunicorn",
-            "portal.wsgi:application",
+            f"{module}:{attribute}",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
