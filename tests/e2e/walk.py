@@ -144,9 +144,12 @@ _STAFF = (
     # The Django admin, bounded: its start page, the story list and one story.
     Step("admin:index", "/admin/"),
     Step("admin:progress_changestory_changelist", "/admin/progress/changestory/"),
+    # A demo story with its partner, project and programme chosen: Django's select2
+    # autocompletes fail axe while empty (a combobox and a textbox without a name), which is
+    # not fixed here (docs/development.md, "Browser checks"). The walk's own drafts have none.
     Step(
         "admin:progress_changestory_change",
-        "/admin/progress/changestory/",
+        "/admin/progress/changestory/?q=DEMO-000001",
         follow=("admin:progress_changestory_change",),
     ),
 )
