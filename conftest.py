@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -125,7 +126,6 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     yield
     if not {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
         return
-    import importlib
 
     from django.apps import apps
     from pytest_django.plugin import blocking_manager_key

@@ -66,6 +66,11 @@ MIDDLEWARE = [
     # Before anything reads the body: an oversized request is refused unread.
     "portal.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses the pages (static files come compressed from WhiteNoise above, which answers
+    # before this runs). Below it nothing reads or rewrites the body; since Django 4.2 it pads
+    # the gzip header with random bytes (mitigating BREACH), and the CSRF token in a page is
+    # masked afresh on every request as well.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     # Outside everything below, so that every rendered response is covered; static files are
     # answered by WhiteNoise above and keep their own caching.
@@ -212,7 +217,8 @@ USE_TZ = True
 
 # --- Static files (all self-hosted; Bootstrap comes from the django-bootstrap-static package) ---
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# From the environment so that a test can collect into a temporary directory.
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -221,7 +227,11 @@ STORAGES = {
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
+        ),
+        # Static files are public. Without this, collectstatic would apply the uploads'
+        # FILE_UPLOAD_PERMISSIONS (0o640) to them: the image collects them as root and runs as
+        # another user, who could then read only the compressed copies WhiteNoise writes.
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 # In development the files are served straight from the apps, rebuilt on every change.

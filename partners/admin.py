@@ -22,7 +22,8 @@ from partners.regions import region_for_country
 from portal.admin_scoping import AccessScopedAdminMixin, ScopedModelAdmin
 
 
-class PartnerContactInline(AccessScopedAdminMixin, admin.TabularInline):
+# Stacked, not tabular: a tabular inline's inputs have no label of their own (axe: label).
+class PartnerContactInline(AccessScopedAdminMixin, admin.StackedInline):
     model = PartnerContact
     extra = 0
 
@@ -102,7 +103,7 @@ class MemberOrganisationAdmin(ScopedModelAdmin):
     search_fields = ("name", "org_number", "municipality")
 
 
-class NetworkMembershipInline(admin.TabularInline):
+class NetworkMembershipInline(admin.StackedInline):
     model = NetworkMembership
     extra = 0
     autocomplete_fields = ("member_organisation",)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 
 from portal.admin_scoping import AccessScopedAdminMixin, ScopedModelAdmin
 from programs.models import Activity, ActivityPlan, Funder, PlannedActivity, Program, Project
@@ -13,7 +15,8 @@ class FunderAdmin(ScopedModelAdmin):
     search_fields = ("name", "iati_ref")
 
 
-class ProjectInline(AccessScopedAdminMixin, admin.TabularInline):
+# Stacked, not tabular: a tabular inline's inputs have no label of their own (axe: label).
+class ProjectInline(AccessScopedAdminMixin, admin.StackedInline):
     model = Project
     extra = 0
     fields = ("title", "partner", "status", "start_date", "end_date", "budget_sek")
@@ -33,7 +36,8 @@ class ProgramAdmin(ScopedModelAdmin):
     )
     list_filter = ("focus_area", "funders")
     search_fields = ("title", "iati_identifier")
-    filter_horizontal = ("funders",)
+    # Checkboxes: filter_horizontal's script adds an aria-label to a bare span (axe).
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     autocomplete_fields = ("responsible_staff",)
     list_select_related = ("responsible_staff",)
     inlines = [ProjectInline]
@@ -48,7 +52,7 @@ class ProjectAdmin(ScopedModelAdmin):
     list_select_related = ("program", "partner")
 
 
-class PlannedActivityInline(AccessScopedAdminMixin, admin.TabularInline):
+class PlannedActivityInline(AccessScopedAdminMixin, admin.StackedInline):
     model = PlannedActivity
     extra = 0
     autocomplete_fields = ("project",)

@@ -9,7 +9,7 @@ from django_countries import countries
 
 from partners.models import Partner
 from partners.regions import Region
-from portal.widgets import LongSelect
+from portal.widgets import DateRangeInput, LongSelect
 from programs.models import Activity, ActivityKind, ActivityPlan, FocusArea, Program, Project
 from programs.selectors import choice_lists, visible_activity_plans, visible_programs
 
@@ -21,7 +21,7 @@ class ActivityFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActivityKind.choices)
     date = django_filters.DateFromToRangeFilter(
         label=_("Held between"),
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=DateRangeInput(),
     )
     program = django_filters.ModelChoiceFilter(
         label=_("Programme"),

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -42,7 +44,7 @@ class StorytellerInline(admin.StackedInline):
     extra = 0
 
 
-class StoryAttachmentInline(admin.TabularInline):
+class StoryAttachmentInline(admin.StackedInline):
     """What is attached, read-only: files come in only through the story form's checks.
 
     An upload here would skip the content check and the removal of location data; a deletion
@@ -88,9 +90,19 @@ class ChangeStoryAdmin(ScopedModelAdmin):
     search_fields = ("reference", "title")
     date_hierarchy = "event_date"
     autocomplete_fields = ("partner", "project", "program", "submitted_by")
-    filter_horizontal = ("change_types", "target_groups")
+    # A few checkboxes each: filter_horizontal's script adds an aria-label to a bare span
+    # (axe: aria-prohibited-attr), and six choices need no filtering.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     list_select_related = ("partner",)
-    readonly_fields = ("reference", "created_at", "updated_at", "submitted_at")
+    # Consent is withdrawn through the story's page, whose service erases the words with it;
+    # a date typed here would claim a withdrawal that erased nothing.
+    readonly_fields = (
+        "reference",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "consent_withdrawn_at",
+    )
     inlines = [StorytellerInline, StoryAttachmentInline]
 
 

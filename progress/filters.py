@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
 from partners.regions import Region
-from portal.widgets import LongSelect
+from portal.widgets import DateRangeInput, LongSelect
 from programs.models import FocusArea, Program
 from programs.selectors import choice_lists
 from progress.models import ChangeStory, ChangeType, TargetGroup
@@ -53,7 +53,7 @@ class StoryFilter(django_filters.FilterSet):
     )
     event_date = django_filters.DateFromToRangeFilter(
         label=_("Happened between"),
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=DateRangeInput(),
     )
 
     class Meta:

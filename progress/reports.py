@@ -112,6 +112,10 @@ class Section:
     chart: Chart | None = None
     note: str = ""
     row_header: str = ""
+    # Columns are periods, oldest first (as the chart draws them). The table shows them newest
+    # first, after the total, and across the whole width: the figures people look for first are
+    # in view without scrolling sideways, on a phone too (only older periods lie to the right).
+    over_time: bool = False
 
 
 @dataclass
@@ -326,8 +330,11 @@ def _types_over_time(cells: QuerySet[StoryAggregate], make: Figures, links: Link
             "year": _("Per year."),
         }[unit]
         + " "
-        + _("A story counts once under each type of change its teller chose."),
+        + _("A story counts once under each type of change its teller chose.")
+        + " "
+        + _("The table starts with the total and the newest period."),
         row_header=_("Type of change"),
+        over_time=True,
     )
 
 
@@ -607,7 +614,8 @@ def _activity_sections(
             "participants",
             title,
             [_("Activities held"), *participant_names, _("Young people")],
-            quarter_rows,
+            # The chart runs from the oldest quarter; the table starts with the newest.
+            quarter_rows[::-1],
             stacked_columns(
                 title,
                 [row.label for row in quarter_rows],
@@ -619,6 +627,7 @@ def _activity_sections(
             if quarter_rows
             else None,
             row_header=_("Quarter"),
+            note=_("Newest first."),
         )
     )
     if getattr(user, "is_portal_staff", False):  # plans are the Swedish side's own

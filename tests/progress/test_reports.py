@@ -180,11 +180,56 @@ def test_its_charts_are_svg_without_inline_style_or_script(
     assert len(charts) >= 8
     for chart in charts:
         assert "style=" not in chart and "<script" not in chart
-        assert "<title" in chart  # an accessible name, and a tooltip per bar
+        assert "<title" in chart  # a tooltip per bar
     # Coordinates are never written with a decimal comma, whatever the language.
     swedish = client_as("staff")
     swedish.cookies["django_language"] = "sv"
     assert not re.search(r'(?:x|y|width|height)="\d+,\d', _page(swedish))
+
+
+def test_its_charts_are_hidden_from_screen_readers_and_every_bar_is_a_link_in_its_table(
+    reported: World, client_as: Callable[[str], Client]
+) -> None:
+    # A chart was an <svg role="img"> holding links (axe: nested-interactive). The table beside
+    # it holds the same figures and links, so the chart is hidden and its links leave the tab
+    # order; a pointer can still follow a bar.
+    page = _page(client_as("staff"))
+    assert 'role="img"' not in page
+    sections = re.findall(r'<section class="report-section.*?</section>', page, flags=re.S)
+    charted = 0
+    for section in sections:
+        figure = re.search(
+            r'<figure class="chart-figure[^"]*" aria-hidden="true">.*?</figure>',
+            section,
+            flags=re.S,
+        )
+        if not figure:
+            continue
+        charted += 1
+        bar_links = re.findall(r"<a [^>]*>", figure.group(0))
+        assert all('tabindex="-1"' in link for link in bar_links)
+        bar_targets = set(re.findall(r'<a href="([^"]+)" tabindex="-1">', figure.group(0)))
+        table = section[figure.end() :]
+        assert bar_targets <= set(re.findall(r'<a href="([^"]+)">', table)), section[:80]
+    assert charted >= 8
+
+
+def test_its_tables_over_time_start_with_the_total_and_the_newest_period(
+    reported: World, client_as: Callable[[str], Client]
+) -> None:
+    page = _page(client_as("staff"))
+
+    def section(key: str) -> str:
+        match = re.search(rf'<section[^>]* id="{key}".*?</section>', page, flags=re.S)
+        assert match, key
+        return match.group(0)
+
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', section("types-over-time"))
+    assert headers[1] == "Total"
+    periods = headers[2:]
+    assert len(periods) >= 2 and periods == sorted(periods, reverse=True)
+    quarters = re.findall(r'<th scope="row"[^>]*>([^<]*)</th>', section("participants"))
+    assert len(quarters) >= 2 and quarters == sorted(quarters, reverse=True)
 
 
 @pytest.mark.parametrize(
