@@ -35,7 +35,7 @@ from partners.models import (
 )
 from portal.models import AccessLog, User
 from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
-from progress.models import ChangeStory, StoryStatusCount, SubmissionLink
+from progress.models import ChangeStory, StoryAggregate, StoryStatusCount, SubmissionLink
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -343,7 +343,7 @@ def partner_country_label(partner: Partner, user: AnyUser) -> str:
 
 # --- Reports ---------------------------------------------------------------------------------
 
-SMALL_CELL = 5  # a network member's report hides any count from 1 to 4
+SMALL_CELL = 5  # a network member's figures: 1 to 4 shown as "<5", the rest rounded to fives
 
 
 def visible_report_cells(user: AnyUser, cells: QuerySet[M]) -> QuerySet[M]:
@@ -352,7 +352,8 @@ def visible_report_cells(user: AnyUser, cells: QuerySet[M]) -> QuerySet[M]:
     Staff read every cell, officers included: a confidential partner's figures count in their
     reports, but only under its pseudonym and region (``report_identifies``). A partner user
     reads its own organisation's cells, a network member those of its networks' partners that
-    are not confidential.
+    are not confidential, and of their stories only those it may read (verified, the teller
+    agreed to be quoted): a member's figures count what its story list shows, nothing more.
     """
     viewer = _as_user(user)
     if viewer is None:
@@ -362,7 +363,10 @@ def visible_report_cells(user: AnyUser, cells: QuerySet[M]) -> QuerySet[M]:
     if viewer.is_partner_user:
         return cells.filter(partner_id=_own_partner_id(viewer))
     if viewer.is_network_member:
-        return cells.filter(partner__in=visible_partners(viewer).values("pk"))
+        cells = cells.filter(partner__in=visible_partners(viewer).values("pk"))
+        if cells.model is StoryAggregate:
+            cells = cells.filter(quotable=True)
+        return cells
     return cells.none()
 
 
