@@ -8,11 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 
 from partners.models import Partner
 from portal import access
+from portal.charts import Figure
 from programs.models import FocusArea, Project
-from progress import aggregates
+from progress import aggregates, disclosure, reports
 from progress.models import ChangeStory, ChangeType, ReportState, StoryAggregate
 
 
@@ -138,8 +140,17 @@ class MemberDashboard:
     contributed_sek: Decimal
     contributed_hours: Decimal
     partners: int
-    stories: int
+    # The same figure as the report's headline for all time: rounded, or hidden, alike.
+    stories: Figure
     year: int
+
+
+def _member_story_figure(user: Any) -> Figure:
+    """The report's all-time headline, as the member's report publishes it."""
+    publication = reports.member_publication(user)
+    return publication.figure(
+        disclosure.story_key("stories", publication.period("all")), reverse("report")
+    )
 
 
 def member_dashboard(user: Any, *, today: date | None = None) -> MemberDashboard:
@@ -162,6 +173,6 @@ def member_dashboard(user: Any, *, today: date | None = None) -> MemberDashboard
         contributed_sek=given["sek"] or Decimal(0),
         contributed_hours=given["hours"] or Decimal(0),
         partners=access.visible_partners(user).count(),
-        stories=access.visible_story_counts(user).aggregate(n=Sum("story_count"))["n"] or 0,
+        stories=_member_story_figure(user),
         year=year,
     )
