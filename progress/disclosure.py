@@ -27,8 +27,9 @@ finds no count it can pin.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,8 @@ from django.utils.translation import gettext as _
 from portal import access
 from portal.charts import Figure
 from progress.models import StoryAggregate
+
+logger = logging.getLogger(__name__)
 
 BASE = access.SMALL_CELL
 INFINITY = math.inf
@@ -98,19 +101,28 @@ class Ranges:
 
 
 def protect(values: Mapping[Key, int], relations: Sequence[Relation]) -> frozenset[Key]:
-    """The figures to hide so that no tie pins any non-zero count to one value."""
+    """The figures to hide so that no tie pins any non-zero count to one value.
+
+    One figure at a time, the one that undoes the most pins (one hidden total often frees all
+    its rows), until nothing is pinned. Each round hides one more figure, so it ends; a page
+    never fails over it.
+    """
     hidden: set[Key] = set()
-    for _round in range(len(values) + 1):
+    while True:
         ranges = propagate(values, relations, hidden)
         pinned = ranges.pinned(values)
-        if not pinned:
+        votes = Counter(
+            culprit
+            for key in pinned
+            if (culprit := _culprit(key, ranges, hidden, values, set())) is not None
+        )
+        # Where no tie says which figure to hide, a pinned figure itself goes.
+        candidates = votes or Counter(key for key in pinned if key not in hidden)
+        if not candidates:
+            if pinned:  # only ties that do not hold could pin a hidden figure
+                logger.warning("disclosure.pinned_hidden figures=%s", len(pinned))
             return frozenset(hidden)
-        culprits = {_culprit(key, ranges, hidden, values, set()) for key in pinned}
-        culprits.discard(None)
-        if not culprits:  # cannot happen: a pinned range always rests on a shown figure
-            raise RuntimeError("a pinned figure with nothing left to hide")
-        hidden |= culprits
-    raise RuntimeError("hiding did not converge")
+        hidden.add(min(candidates, key=lambda key: (-candidates[key], repr(key))))
 
 
 # Enough for ranges to settle through the few levels of ties a member's tables have; a cap
@@ -365,10 +377,13 @@ def member_publication(cells: QuerySet[StoryAggregate]) -> Publication:
                 )
             )
         # The story form's rules tie the type and group tables to the stories: every story has
-        # at least one change type, and none has more types or groups than there are.
+        # at least one change type, and none has more types or groups than there are. Stories
+        # entered past the form (the admin, old data) may have none: then the tie does not
+        # hold, and a reader assuming it would only be misled.
         types = tuple(_key("type", period.code, row) for row in rows["type"])
         groups = tuple(_key("group", period.code, row) for row in rows["group"])
-        relations.append(Relation(headline, types, "at_most"))
+        if values[headline] <= sum(values[key] for key in types):
+            relations.append(Relation(headline, types, "at_most"))
         relations.append(Relation(headline, types, "share", max(1, len(types))))
         relations.append(Relation(headline, groups, "share", max(1, len(groups))))
         below = sub_periods(period, periods)

@@ -64,3 +64,11 @@ def test_it_never_hides_a_zero() -> None:
     values = {"year": 4, "first": 4, "second": 0}
     hidden = disclosure.protect(values, [Relation("year", ("first", "second"))])
     assert "second" not in hidden
+
+
+def test_it_does_not_fail_on_a_tie_the_data_breaks() -> None:
+    # Two stories without a change type (entered past the form) under an "at most the types"
+    # tie: nothing to hide would help; the page still renders, with the figure hidden.
+    values = {"stories": 2, "type": 0}
+    relations = [Relation("stories", ("type",), "at_most")]
+    assert disclosure.protect(values, relations) == {"stories"}

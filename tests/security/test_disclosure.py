@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 from scipy.sparse import lil_matrix
@@ -445,3 +447,21 @@ def test_a_members_figure_leads_to_the_stories_it_counts(
         assert found, href
         count = int(re.sub(r"[^0-9]", "", found.group(1)))
         assert str(5 * ((count + 2) // 5)) == shown, (key, count, shown)
+
+
+def test_a_members_pages_run_the_same_number_of_queries_whatever_the_data(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    # All of a member's figures come from three grouped queries over the aggregates, however
+    # many stories, partners and years there are.
+    client = client_as("member")
+    before = {}
+    for name in ("report", "dashboard"):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse(name))
+        before[name] = len(queries)
+    _build(world, seed=6, stories=80)
+    for name in ("report", "dashboard"):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse(name))
+        assert len(queries) == before[name], name
