@@ -29,26 +29,28 @@ SERIES_CLASSES = 8  # .s0 … .s7 in portal.css
 class Figure:
     """One number in a report: its link to the records behind it, and whether it is hidden.
 
-    ``suppressed`` figures (1 to 4 for a network member's report) are shown as "fewer than 5" and
-    drawn as nothing; ``at_least`` totals include suppressed cells and show only what is safe.
+    A network member's figures (``progress.disclosure``) carry the published value, never the
+    count: ``suppressed`` ones (1 to 4) are shown as "<5", ``hidden`` ones as "hidden", and both
+    are drawn as nothing; ``key`` names the figure in the page (``data-figure``).
     """
 
     value: int
     href: str = ""
     suppressed: bool = False
-    at_least: bool = False
+    hidden: bool = False
+    key: str = ""
 
     @property
     def display(self) -> str:
         if self.suppressed:
             return _("<5")
-        if self.at_least:
-            return _("≥ %(value)s") % {"value": intcomma(self.value)}
+        if self.hidden:
+            return _("hidden")
         return str(intcomma(self.value))
 
     @property
     def drawn(self) -> int:
-        return 0 if self.suppressed else self.value
+        return 0 if self.suppressed or self.hidden else self.value
 
 
 @dataclass(frozen=True)

@@ -206,7 +206,7 @@ def list_download(
     rows: Callable[[Any], Iterable[Sequence[Any]]],
 ) -> Any:
     """A list page's download: the rows its filters select, for the viewers who may download
-    (``access.may_download``; for anyone else the file does not exist)."""
+    (``may_download``; for anyone else the file does not exist)."""
     if not may_download(request.user):
         raise Http404
     return download(

@@ -8,9 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 
 from partners.models import Partner
 from partners.selectors import visible_contributions, visible_networks, visible_partners
+from portal.charts import Figure
 from programs.models import FocusArea, Project
 from programs.selectors import (
     visible_activities,
@@ -18,7 +20,7 @@ from programs.selectors import (
     visible_programs,
     visible_projects,
 )
-from progress import aggregates
+from progress import aggregates, disclosure, reports
 from progress.models import ChangeStory, ChangeType, ReportState, StoryAggregate
 from reporting.selectors import visible_story_counts
 
@@ -145,8 +147,17 @@ class MemberDashboard:
     contributed_sek: Decimal
     contributed_hours: Decimal
     partners: int
-    stories: int
+    # The same figure as the report's headline for all time: rounded, or hidden, alike.
+    stories: Figure
     year: int
+
+
+def _member_story_figure(user: Any) -> Figure:
+    """The report's all-time headline, as the member's report publishes it."""
+    publication = reports.member_publication(user)
+    return publication.figure(
+        disclosure.story_key("stories", publication.period("all")), reverse("report")
+    )
 
 
 def member_dashboard(user: Any, *, today: date | None = None) -> MemberDashboard:
@@ -169,6 +180,6 @@ def member_dashboard(user: Any, *, today: date | None = None) -> MemberDashboard
         contributed_sek=given["sek"] or Decimal(0),
         contributed_hours=given["hours"] or Decimal(0),
         partners=visible_partners(user).count(),
-        stories=visible_story_counts(user).aggregate(n=Sum("story_count"))["n"] or 0,
+        stories=_member_story_figure(user),
         year=year,
     )

@@ -106,10 +106,11 @@ def _story_insert_sql(partner_sql: str, split: str) -> str:
     return f"""
         INSERT INTO {StoryAggregate._meta.db_table}
             (month, country, region, program_id, focus_area, partner_id, change_type_id,
-             target_group_id, submitter_role, significance, story_count, significance_sum)
+             target_group_id, submitter_role, significance, quotable, story_count,
+             significance_sum)
         SELECT {month}, s.country, p.region, s.program_id, COALESCE(pr.focus_area, ''),
                s.partner_id, {type_column}, {group_column}, s.submitter_role,
-               s.significance, COUNT(*), SUM(s.significance)
+               s.significance, s.consent_quote_internal, COUNT(*), SUM(s.significance)
         FROM {story} s
         JOIN {Partner._meta.db_table} p ON p.id = s.partner_id
         LEFT JOIN {Program._meta.db_table} pr ON pr.id = s.program_id
@@ -117,7 +118,7 @@ def _story_insert_sql(partner_sql: str, split: str) -> str:
         WHERE s.status IN (%s, %s) AND s.event_date IS NOT NULL
               AND s.significance IS NOT NULL {partner_and}
         GROUP BY {month}, s.country, p.region, s.program_id, pr.focus_area, s.partner_id,
-                 s.submitter_role, s.significance{group_by}
+                 s.submitter_role, s.significance, s.consent_quote_internal{group_by}
     """  # noqa: S608 - table names come from the models, values are parameters
 
 

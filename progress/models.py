@@ -479,6 +479,9 @@ class StoryAggregate(models.Model):
     )
     submitter_role = models.CharField(_("told by"), max_length=16)
     significance = models.PositiveSmallIntegerField(_("significance"))
+    # Whether the tellers agreed to be quoted internally: network members' figures count only
+    # the stories they may read (docs/reports.md, "Disclosure control").
+    quotable = models.BooleanField(_("may be quoted"), default=False)
     story_count = models.PositiveIntegerField(_("stories"))
     significance_sum = models.PositiveIntegerField(_("sum of significance"))
 

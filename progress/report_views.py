@@ -26,15 +26,18 @@ def report(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not _may_read_reports(user):
         raise Http404
-    form = reports.ReportFilterForm(request.GET or None, user=user)
-    filters = form.filters()
+    form = reports.report_form(user, request.GET or None)
+    filters = form.filters()  # type: ignore[attr-defined]
     return render(
         request,
         "progress/report.html",
         {
             "form": form,
             "report": reports.build_report(
-                user, filters, {key: request.GET.get(key, "") for key in form.fields}
+                user,
+                filters,
+                {key: request.GET.get(key, "") for key in form.fields},
+                getattr(form, "publication", None),
             ),
             "rebuild": rebuilds.rebuild_status() if user.is_portal_staff else None,  # type: ignore[union-attr]
             "print_view": request.GET.get("print") == "1",

@@ -27,12 +27,11 @@ from partners.selectors import visible_partners
 from portal import exports
 from portal.charts import Chart, Figure, bars, paired_bars, shares, stacked_columns
 from portal.widgets import LongSelect
-from programs.models import ActivityAggregate, ActivityKind, FocusArea
+from programs.models import ActivityAggregate, ActivityKind, FocusArea, Program
 from programs.selectors import visible_planned_activities, visible_programs
-from progress import aggregates
+from progress import aggregates, disclosure
 from progress.models import ChangeStory, ChangeType, ReportState, StoryAggregate, TargetGroup
 from reporting.selectors import (
-    SMALL_CELL,
     report_identifies,
     report_identifies_every_cell,
     report_suppresses_small_cells,
@@ -128,6 +127,7 @@ class Report:
     suppressed: bool
     pseudonymised: bool
     downloads: list[tuple[str, str, str, str]] = field(default_factory=list)
+    period: disclosure.Period | None = None  # a network member's chosen period
 
 
 # --- Scope and filters ------------------------------------------------------------------------
@@ -237,23 +237,16 @@ class Links:
 
 
 class Figures:
-    """Makes figures with the viewer's suppression rule applied."""
+    """Makes the figures of staff's and partner users' reports: exact counts, each a link.
 
-    def __init__(self, suppress: bool) -> None:
-        self.suppress = suppress
+    Network members' figures come from ``progress.disclosure`` instead.
+    """
 
     def __call__(self, value: int | None, href: str = "") -> Figure:
         value = value or 0
-        hidden = self.suppress and 0 < value < SMALL_CELL
-        return Figure(value, "" if hidden or not value else href, suppressed=hidden)
+        return Figure(value, href if value else "")
 
     def total(self, figures: Iterable[Figure], href: str = "") -> Figure:
-        figures = list(figures)
-        if any(figure.suppressed for figure in figures):
-            # The whole total would let a reader subtract its way to the hidden cells; each
-            # hidden cell holds at least one, which is all this lower bound tells.
-            hidden = sum(1 for figure in figures if figure.suppressed)
-            return Figure(sum(figure.drawn for figure in figures) + hidden, at_least=True)
         return self(sum(figure.value for figure in figures), href)
 
 
@@ -696,13 +689,20 @@ def _plans(
 
 
 def build_report(
-    user: Any, filters: Mapping[str, Any], query: Mapping[str, Any] | None = None
+    user: Any,
+    filters: Mapping[str, Any],
+    query: Mapping[str, Any] | None = None,
+    publication: disclosure.Publication | None = None,
 ) -> Report:
-    """The report for this viewer; ``query`` is the request's filter parameters, for links."""
+    """The report for this viewer; ``query`` is the request's filter parameters, for links.
+
+    A network member's report is built from ``publication`` when the form already computed it.
+    """
+    if report_suppresses_small_cells(user):
+        return build_member_report(user, filters.get("period"), publication)
     stories = story_cells(user, filters)
     activities = activity_cells(user, filters)
-    suppress = report_suppresses_small_cells(user)
-    make = Figures(suppress)
+    make = Figures()
     links = Links(filters)
     story_total = stories.filter(change_type__isnull=True, target_group__isnull=True).aggregate(
         n=Sum("story_count")
@@ -721,21 +721,19 @@ def build_report(
         _by_partner(user, stories, make, links),
     ]
     headline = [(_("verified stories"), make(story_total, links.stories()))]
-    # Network members see no activities anywhere in the portal; their report has none either.
-    if not suppress:
-        sections += _activity_sections(user, activities, filters, make, links)
-        held = activities.aggregate(
-            n=Sum("activity_count"),
-            women=Sum("participants_women"),
-            men=Sum("participants_men"),
-            other=Sum("participants_other"),
-        )
-        participants = sum(held[key] or 0 for key in ("women", "men", "other"))
-        headline += [
-            (_("activities held"), make(held["n"], links.activities())),
-            (_("participants"), make(participants)),
-            (_("of them women"), make(held["women"])),
-        ]
+    sections += _activity_sections(user, activities, filters, make, links)
+    held = activities.aggregate(
+        n=Sum("activity_count"),
+        women=Sum("participants_women"),
+        men=Sum("participants_men"),
+        other=Sum("participants_other"),
+    )
+    participants = sum(held[key] or 0 for key in ("women", "men", "other"))
+    headline += [
+        (_("activities held"), make(held["n"], links.activities())),
+        (_("participants"), make(participants)),
+        (_("of them women"), make(held["women"])),
+    ]
     state = ReportState.objects.first()
     return Report(
         sections=sections,
@@ -743,8 +741,198 @@ def build_report(
         filters=dict(filters),
         figures_as_of=state.refreshed_at if state else None,
         refresh_pending=aggregates.refresh_pending(),
-        suppressed=suppress,
+        suppressed=False,
         pseudonymised=not report_identifies_every_cell(user),
-        # Network members read the report on the page only (see progress.report_views).
-        downloads=[] if suppress else links.downloads(query or {}),
+        downloads=links.downloads(query or {}),
+    )
+
+
+# --- A network member's report: fixed tables (progress.disclosure) ------------------------------
+
+
+class MemberReportForm(forms.Form):
+    """A network member chooses a period from a list, nothing else (docs/reports.md).
+
+    Any other parameter (a month range, a partner, a country) is not a field, so it is never
+    read: the member's tables are the same whatever else the address says.
+    """
+
+    period = forms.ChoiceField(label=gettext_lazy("Period"), required=False)
+
+    def __init__(self, *args: Any, publication: disclosure.Publication, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The report is built from the same publication: one computation per request.
+        self.publication = publication
+        self.fields["period"].choices = [  # type: ignore[attr-defined]
+            (period.code, period.label) for period in publication.periods
+        ]
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {key: value for key, value in self.cleaned_data.items() if value}
+
+
+def member_publication(user: Any) -> disclosure.Publication:
+    """Every figure a network member can request, computed together (``progress.disclosure``)."""
+    return disclosure.member_publication(visible_report_cells(user, StoryAggregate.objects.all()))
+
+
+def report_form(user: Any, data: Mapping[str, Any] | None) -> forms.Form:
+    """The report's filter form for this viewer: free filters, or a member's list of periods."""
+    if report_suppresses_small_cells(user):
+        return MemberReportForm(data, publication=member_publication(user))
+    return ReportFilterForm(data, user=user)
+
+
+def _member_rows(
+    publication: disclosure.Publication,
+    period: disclosure.Period,
+    dimension: str,
+    labels: Mapping[Any, str],
+    links: Links,
+    link_parameter: str,
+) -> list[tuple[str, Figure]]:
+    """One row per value with stories in the period, largest published figure first.
+
+    Ordered by what is shown, then by name: an order by the true counts would tell which of
+    two "<5" rows holds more.
+    """
+    rows = []
+    for value in publication.rows.get(dimension, []):
+        key = disclosure.story_key(dimension, period, value)
+        if not publication.values.get(key):
+            continue
+        href = links.stories(**{link_parameter: value}) if value and link_parameter else ""
+        rows.append((labels.get(value, str(value)), publication.figure(key, href)))
+    return sorted(rows, key=lambda row: (-row[1].value, row[1].hidden, row[0]))
+
+
+def build_member_report(
+    user: Any, period_code: str | None, publication: disclosure.Publication | None = None
+) -> Report:
+    """A network member's report: one period, every figure rounded or hidden as published."""
+    publication = publication or member_publication(user)
+    period = publication.period(period_code or "all")
+    links = Links({"month_from": period.start, "month_to": period.end})
+    headline_key = disclosure.story_key("stories", period)
+    headline = [
+        (
+            _("verified stories that may be quoted"),
+            publication.figure(headline_key, links.stories()),
+        )
+    ]
+    partners = {
+        partner.pk: f"{partner.name} ({countries.name(partner.country)})"
+        for partner in visible_partners(user).only("pk", "name", "country")
+    }
+    programmes = dict(
+        Program.objects.filter(pk__in=publication.rows.get("programme", [])).values_list(
+            "pk", "title"
+        )
+    )
+    programmes[0] = _("No programme")
+    types = ChangeType.objects.order_by("ordering", "code")
+    groups = TargetGroup.objects.order_by("ordering", "code")
+    sections = [
+        _member_types_over_time(publication, period, types, links),
+        _single_column(
+            "target-groups",
+            _("Stories by target group"),
+            _("Target group"),
+            _member_rows(
+                publication,
+                period,
+                "group",
+                {group.pk: str(group.name) for group in groups},
+                links,
+                "target_group",
+            ),
+            _("A story counts once under each group it names; stories naming none are not here."),
+        ),
+        _single_column(
+            "programmes",
+            _("Stories by programme"),
+            _("Programme"),
+            _member_rows(publication, period, "programme", programmes, links, "program"),
+        ),
+        _single_column(
+            "tellers",
+            _("Stories by who told them"),
+            _("Told by"),
+            _member_rows(
+                publication,
+                period,
+                "teller",
+                {role: str(label) for role, label in ChangeStory.SubmitterRole.choices},
+                links,
+                "submitter_role",
+            ),
+        ),
+        _single_column(
+            "partners",
+            _("Stories by partner"),
+            _("Partner"),
+            _member_rows(publication, period, "partner", partners, links, "partner"),
+        ),
+    ]
+    state = ReportState.objects.first()
+    return Report(
+        sections=sections,
+        headline=headline,
+        filters={"period": period.code} if period.code != "all" else {},
+        figures_as_of=state.refreshed_at if state else None,
+        refresh_pending=aggregates.refresh_pending(),
+        suppressed=True,
+        pseudonymised=False,
+        downloads=[],  # network members read their report on the page only
+        period=period,
+    )
+
+
+def _member_types_over_time(
+    publication: disclosure.Publication,
+    period: disclosure.Period,
+    types: Iterable[ChangeType],
+    links: Links,
+) -> Section:
+    """Types of change per year (all time) or per half-year (a year), with the period's total.
+
+    Each column is the same figure as that year's or half-year's own page shows: the table
+    tells nothing that the pages do not.
+    """
+    columns = disclosure.sub_periods(period, publication.periods) or [period]
+    rows, series = [], []
+    for change_type in types:
+        total_key = disclosure.story_key("type", period, change_type.pk)
+        if not publication.values.get(total_key):
+            continue
+        figures = [
+            publication.figure(
+                disclosure.story_key("type", column, change_type.pk),
+                links.stories(
+                    change_type=change_type.pk,
+                    event_date_after=column.start or "",
+                    event_date_before=column.end or "",
+                ),
+            )
+            for column in columns
+        ]
+        total = (
+            publication.figure(total_key, links.stories(change_type=change_type.pk))
+            if len(columns) > 1
+            else None
+        )
+        rows.append(Row(str(change_type.name), figures, total))
+        series.append((str(change_type.name), figures))
+    labels = [column.label for column in columns]
+    title = _("Stories by type of change over time")
+    return Section(
+        "types-over-time",
+        title,
+        labels,
+        rows,
+        stacked_columns(title, labels, series) if series else None,
+        note=_("A story counts once under each type of change its teller chose."),
+        row_header=_("Type of change"),
     )

@@ -13,7 +13,7 @@ from portal.access import (
     as_user,
     own_partner_id,
 )
-from progress.models import StoryStatusCount
+from progress.models import StoryAggregate, StoryStatusCount
 from progress.selectors import PUBLIC_STORY_STATUSES
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def visible_story_counts(user: AnyUser) -> QuerySet[StoryStatusCount]:
     return counts.none()
 
 
-SMALL_CELL = 5  # a network member's report hides any count from 1 to 4
+SMALL_CELL = 5  # a network member's figures: 1 to 4 shown as "<5", the rest rounded to fives
 
 
 def visible_report_cells(user: AnyUser, cells: QuerySet[M]) -> QuerySet[M]:
@@ -50,7 +50,8 @@ def visible_report_cells(user: AnyUser, cells: QuerySet[M]) -> QuerySet[M]:
     Staff read every cell, officers included: a confidential partner's figures count in their
     reports, but only under its pseudonym and region (``report_identifies``). A partner user
     reads its own organisation's cells, a network member those of its networks' partners that
-    are not confidential.
+    are not confidential, and of their stories only those it may read (verified, the teller
+    agreed to be quoted): a member's figures count what its story list shows, nothing more.
     """
     viewer = as_user(user)
     if viewer is None:
@@ -60,7 +61,10 @@ def visible_report_cells(user: AnyUser, cells: QuerySet[M]) -> QuerySet[M]:
     if viewer.is_partner_user:
         return cells.filter(partner_id=own_partner_id(viewer))
     if viewer.is_network_member:
-        return cells.filter(partner__in=visible_partners(viewer).values("pk"))
+        cells = cells.filter(partner__in=visible_partners(viewer).values("pk"))
+        if cells.model is StoryAggregate:
+            cells = cells.filter(quotable=True)
+        return cells
     return cells.none()
 
 

@@ -45,6 +45,7 @@ def _table() -> list[tuple[object, ...]]:
             "target_group_id",
             "submitter_role",
             "significance",
+            "quotable",
             "story_count",
             "significance_sum",
         ),
