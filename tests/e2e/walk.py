@@ -116,6 +116,13 @@ _REPORT = (
     Step("report", "/reports/?month_from=2025-12&month_to=2025-01", errors=True, variant=True),
     Step("report", "/reports/?print=1", variant=True),
 )
+# A network member's report has fixed tables: a period from a list, nothing else to choose.
+_MEMBER_REPORT = (
+    Step("report", "/reports/", shot="report"),
+    Step("report", "/reports/?period=2025", variant=True),
+    Step("report", "/reports/?period=not-a-period", errors=True, variant=True),
+    Step("report", "/reports/?print=1", variant=True),
+)
 _PROGRAMMES = (
     Step("program-list", "/programmes/"),
     Step("program-detail", "/programmes/", follow=("program-detail",)),
@@ -188,7 +195,7 @@ _MEMBER = (
     # Network members see verified stories only.
     *(step for step in _STORIES if step.name != "story-detail"),
     Step("story-detail", "/stories/", follow=("story-detail",)),
-    *_REPORT,
+    *_MEMBER_REPORT,
     *_ACCOUNT,
     *_NOT_FOUND,
 )
