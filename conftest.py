@@ -19,8 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from partners.models import Partner, SolidarityNetwork
 from portal.models import User
 from programs.models import Program, Project
-from progress import aggregates
 from progress.models import ChangeStory
+from reporting import aggregates
 from tests import factories
 
 ROLES = ("admin", "staff", "officer", "partner", "partner2", "secret", "member")
@@ -124,6 +124,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     The flush is the last of the test's fixture teardowns, so this runs after the teardown hook.
     """
     yield
+    if nextitem is None:
+        return  # the last test of this process: the test database is gone with its fixtures
     if not {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
         return
 

@@ -195,8 +195,8 @@ def main() -> None:
 
 def measure_aggregates(partner_id: int) -> None:
     """A full rebuild against one plain GROUP BY over the same stories, and one refresh."""
-    from progress import aggregates
-    from progress.models import StoryAggregate
+    from reporting import aggregates
+    from reporting.models import StoryAggregate
 
     started = time.perf_counter()
     with connection.cursor() as cursor:

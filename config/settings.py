@@ -368,7 +368,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # The sweep behind the outbox: whatever a story change could not enqueue (broker down)
     # reaches the report figures within this interval.
     "refresh-story-aggregates": {
-        "task": "progress.refresh_aggregates",
+        "task": "reporting.refresh_aggregates",
         "schedule": 30,
     },
 }

@@ -4,9 +4,10 @@ from django.urls import include, path
 
 from portal import auth_views as portal_auth_views
 from portal import views
+from reporting import views as reporting_views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", reporting_views.dashboard, name="dashboard"),
     path("healthz/", views.healthz, name="healthz"),
     # Choosing a language must work before logging in: the login page is where people need it.
     path("i18n/setlang/", views.set_language, name="set_language"),

@@ -138,3 +138,25 @@ def partner_country_label(partner: Partner, user: AnyUser) -> str:
     if may_identify(partner, user):
         return str(partner.country.name)  # type: ignore[attr-defined]
     return str(partner.get_region_display())
+
+
+def report_identifies(user: AnyUser, *, partner_id: int | None, is_confidential: bool) -> bool:
+    """Whether a report row may carry the partner's name and country rather than its pseudonym
+    and region (the same rule as ``may_identify``, from the values a grouped query returns)."""
+    if not is_confidential:
+        return True
+    viewer = as_user(user)
+    if viewer is None:
+        return False
+    return viewer.sees_confidential or (viewer.is_partner_user and viewer.partner_id == partner_id)
+
+
+def report_identifies_every_cell(user: AnyUser) -> bool:
+    """Whether every cell the viewer's report reads may name its partner.
+
+    False only for officers: their cells include confidential partners', which they see under a
+    pseudonym and region. A partner user reads only its own organisation's cells, a network
+    member none of a confidential partner's.
+    """
+    viewer = as_user(user)
+    return viewer is not None and (viewer.sees_confidential or not viewer.is_portal_staff)

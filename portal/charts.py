@@ -29,7 +29,7 @@ SERIES_CLASSES = 8  # .s0 … .s7 in portal.css
 class Figure:
     """One number in a report: its link to the records behind it, and whether it is hidden.
 
-    A network member's figures (``progress.disclosure``) carry the published value, never the
+    A network member's figures (``reporting.disclosure``) carry the published value, never the
     count: ``suppressed`` ones (1 to 4) are shown as "<5", ``hidden`` ones as "hidden", and both
     are drawn as nothing; ``key`` names the figure in the page (``data-figure``).
     """

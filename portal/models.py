@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -148,3 +149,26 @@ class ThrottleEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Outbox(models.Model):
+    """Kept figures that must be recomputed: written in the transaction of the change that makes
+    them stale, drained by a task asked for after commit and by a periodic sweep, so that no
+    change is lost when the broker is down (``portal.outbox``).
+
+    The base knows no domain model: ``subject`` names what is stale ("stories", "activities")
+    and ``key`` whose (a partner's id; empty for everyone's), as the app that drains it reads
+    them.
+    """
+
+    subject = models.CharField(_("subject"), max_length=20)
+    key = models.BigIntegerField(_("key"), null=True, blank=True, help_text=_("Empty: all."))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("refresh request")
+        verbose_name_plural = _("refresh requests")
+        indexes = [models.Index(fields=["subject", "key"], name="outbox_subject_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.key if self.key is not None else '*'}"

@@ -6,12 +6,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal import selectors
 from portal.models import User
 
 logger = logging.getLogger(__name__)
@@ -31,25 +29,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
     ):
         User.objects.filter(pk=user.pk).update(language=code)
     return response
-
-
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if user.is_partner_user:  # type: ignore[union-attr]
-        # Partner users land on their own organisation.
-        return redirect("partner-detail", pk=user.partner_id)  # type: ignore[union-attr]
-    if user.is_network_member:  # type: ignore[union-attr]
-        return render(
-            request,
-            "portal/dashboard_member.html",
-            {"figures": selectors.member_dashboard(user)},
-        )
-    if user.is_portal_staff:  # type: ignore[union-attr]
-        return render(
-            request, "portal/dashboard_staff.html", {"figures": selectors.staff_dashboard(user)}
-        )
-    return render(request, "portal/dashboard_none.html")
 
 
 def _broker_status() -> str:

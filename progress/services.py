@@ -17,11 +17,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from partners.selectors import visible_partners
+from portal import outbox
 from portal.models import User
-from progress import aggregates, notices
+from progress import notices
 from progress.attachments import MAX_ATTACHMENTS_PER_STORY, ProcessedAttachment
 from progress.models import (
-    AggregateOutbox,
     ChangeStory,
     ChangeType,
     StoryAttachment,
@@ -50,7 +50,7 @@ COMMENT_REQUIRED = {Action.RETURNED, Action.SELECTED}
 
 def _queue_aggregate_refresh(partner_id: int) -> None:
     """Record, in the caller's transaction, that this partner's report cells are stale."""
-    aggregates.mark_stale(subject=AggregateOutbox.Subject.STORIES, partner_ids=[partner_id])
+    outbox.mark_stale(subject=outbox.STORIES, keys=[partner_id])
 
 
 def _record(

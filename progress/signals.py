@@ -10,9 +10,9 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from partners.models import Partner
+from portal import outbox
 from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
-from progress import aggregates
-from progress.models import AggregateOutbox, ChangeStory, StoryAttachment
+from progress.models import ChangeStory, StoryAttachment
 
 
 @receiver(post_delete, sender=StoryAttachment)
@@ -37,16 +37,14 @@ def delete_attachment_file(
 # ``None`` marks every partner's cells: programmes and plans change rarely, and finding the
 # partners they touch would cost more than recomputing.
 
-Subject = AggregateOutbox.Subject
-
 
 @receiver(post_save, sender=Partner)
 def partner_changed(sender: type[Partner], instance: Partner, **kwargs: Any) -> None:
     # A new partner has no cells yet; a deleted one's cells go with it (cascade).
     if kwargs["created"] or kwargs["raw"]:
         return
-    for subject in Subject:
-        aggregates.mark_stale(subject=subject, partner_ids=[instance.pk])
+    for subject in outbox.SUBJECTS:
+        outbox.mark_stale(subject=subject, keys=[instance.pk])
 
 
 @receiver(post_save, sender=Program)
@@ -54,8 +52,8 @@ def partner_changed(sender: type[Partner], instance: Partner, **kwargs: Any) -> 
 def program_changed(sender: type[Program], instance: Program, **kwargs: Any) -> None:
     if kwargs.get("created") or kwargs.get("raw"):
         return
-    for subject in Subject:
-        aggregates.mark_stale(subject=subject, partner_ids=[None])
+    for subject in outbox.SUBJECTS:
+        outbox.mark_stale(subject=subject, keys=[None])
 
 
 @receiver(post_save, sender=Project)
@@ -64,8 +62,8 @@ def project_changed(sender: type[Project], instance: Project, **kwargs: Any) -> 
     """Story counts are kept per project, activity cells per programme through the project."""
     if kwargs.get("created") or kwargs.get("raw"):
         return
-    aggregates.mark_stale(subject=Subject.STORIES, partner_ids=[instance.partner_id])
-    aggregates.mark_stale(subject=Subject.ACTIVITIES, partner_ids=[None])
+    outbox.mark_stale(subject=outbox.STORIES, keys=[instance.partner_id])
+    outbox.mark_stale(subject=outbox.ACTIVITIES, keys=[None])
 
 
 @receiver(post_save, sender=ActivityPlan)
@@ -75,7 +73,7 @@ def project_changed(sender: type[Project], instance: Project, **kwargs: Any) -> 
 def activity_context_changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     if kwargs.get("created") or kwargs.get("raw"):
         return
-    aggregates.mark_stale(subject=Subject.ACTIVITIES, partner_ids=[None])
+    outbox.mark_stale(subject=outbox.ACTIVITIES, keys=[None])
 
 
 def _activity_partner(activity_id: int | None) -> int | None:
@@ -105,10 +103,10 @@ def activity_changed(sender: type[Activity], instance: Activity, **kwargs: Any) 
     before = getattr(instance, "_partner_before", None)
     ids = {partner_id for partner_id in (partner, before) if partner_id is not None}
     # Activities without a partner are few: their change recomputes every activity cell.
-    aggregates.mark_stale(subject=Subject.ACTIVITIES, partner_ids=ids or [None])
+    outbox.mark_stale(subject=outbox.ACTIVITIES, keys=ids or [None])
 
 
 @receiver(post_delete, sender=ChangeStory)
 def story_deleted(sender: type[ChangeStory], instance: ChangeStory, **kwargs: Any) -> None:
     """A story deleted in the admin (no service runs there) leaves its partner's counts stale."""
-    aggregates.mark_stale(subject=Subject.STORIES, partner_ids=[instance.partner_id])
+    outbox.mark_stale(subject=outbox.STORIES, keys=[instance.partner_id])

@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 
 from portal.exports import FORMAT_PATTERN
-from progress import report_views, views
+from progress import views
 
 urlpatterns = [
     path("stories/", views.story_list, name="story-list"),
@@ -15,18 +15,6 @@ urlpatterns = [
         "stories/<int:pk>/withdraw-consent/",
         views.story_withdraw_consent,
         name="story-withdraw-consent",
-    ),
-    path("reports/", report_views.report, name="report"),
-    re_path(
-        rf"^reports/figures\.{FORMAT_PATTERN}$",
-        report_views.figures_export,
-        name="report-figures-export",
-    ),
-    path("reports/rebuild/", report_views.report_rebuild, name="report-rebuild"),
-    path(
-        "reports/rebuild/status.json",
-        report_views.report_rebuild_status,
-        name="report-rebuild-status",
     ),
     path("", include("progress.link_urls")),
     path("", include("progress.attachment_urls")),

@@ -13,8 +13,8 @@ from portal.access import (
     as_user,
     own_partner_id,
 )
-from progress.models import StoryAggregate, StoryStatusCount
 from progress.selectors import PUBLIC_STORY_STATUSES
+from reporting.models import StoryAggregate, StoryStatusCount
 
 if TYPE_CHECKING:
     from portal.access import AnyUser
@@ -66,28 +66,6 @@ def visible_report_cells(user: AnyUser, cells: QuerySet[M]) -> QuerySet[M]:
             cells = cells.filter(quotable=True)
         return cells
     return cells.none()
-
-
-def report_identifies(user: AnyUser, *, partner_id: int | None, is_confidential: bool) -> bool:
-    """Whether a report row may carry the partner's name and country rather than its pseudonym
-    and region (the same rule as ``may_identify``, from the values a grouped query returns)."""
-    if not is_confidential:
-        return True
-    viewer = as_user(user)
-    if viewer is None:
-        return False
-    return viewer.sees_confidential or (viewer.is_partner_user and viewer.partner_id == partner_id)
-
-
-def report_identifies_every_cell(user: AnyUser) -> bool:
-    """Whether every cell the viewer's report reads may name its partner.
-
-    False only for officers: their cells include confidential partners', which they see under a
-    pseudonym and region. A partner user reads only its own organisation's cells, a network
-    member none of a confidential partner's.
-    """
-    viewer = as_user(user)
-    return viewer is not None and (viewer.sees_confidential or not viewer.is_portal_staff)
 
 
 def report_suppresses_small_cells(user: AnyUser) -> bool:

@@ -1,13 +1,125 @@
-"""Pages and files of figures."""
+"""The pages and files of figures: the dashboards, the report with its downloads and rebuild,
+and the IATI file."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
+from portal import exports
+from portal.access import may_download
 from programs.selectors import visible_programs, visible_projects
 from progress.selectors import visible_stories
-from reporting import iati
+from reporting import dashboards, iati, rebuilds, reports
+from reporting import exports as report_exports
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.is_partner_user:  # type: ignore[union-attr]
+        # Partner users land on their own organisation.
+        return redirect("partner-detail", pk=user.partner_id)  # type: ignore[union-attr]
+    if user.is_network_member:  # type: ignore[union-attr]
+        return render(
+            request,
+            "reporting/dashboard_member.html",
+            {"figures": dashboards.member_dashboard(user)},
+        )
+    if user.is_portal_staff:  # type: ignore[union-attr]
+        return render(
+            request, "reporting/dashboard_staff.html", {"figures": dashboards.staff_dashboard(user)}
+        )
+    return render(request, "reporting/dashboard_none.html")
+
+
+def _may_read_reports(user: object) -> bool:
+    return any(
+        getattr(user, role, False)
+        for role in ("is_portal_staff", "is_partner_user", "is_network_member")
+    )
+
+
+@require_GET
+def report(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not _may_read_reports(user):
+        raise Http404
+    form = reports.report_form(user, request.GET or None)
+    filters = form.filters()  # type: ignore[attr-defined]
+    return render(
+        request,
+        "reporting/report.html",
+        {
+            "form": form,
+            "report": reports.build_report(
+                user,
+                filters,
+                {key: request.GET.get(key, "") for key in form.fields},
+                getattr(form, "publication", None),
+            ),
+            "rebuild": rebuilds.rebuild_status() if user.is_portal_staff else None,  # type: ignore[union-attr]
+            "print_view": request.GET.get("print") == "1",
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not getattr(request.user, "is_portal_staff", False):
+        raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+def report_rebuild(request: HttpRequest) -> HttpResponse:
+    """GET: how the last rebuild went or how far this one has come. POST: start one."""
+    _require_staff(request)
+    if request.method == "POST":
+        try:
+            rebuilds.rebuild_request(actor=request.user)
+        except rebuilds.RebuildUnavailable:
+            messages.error(
+                request,
+                _(
+                    "The rebuild could not be started: the task queue is not answering. "
+                    "Try again later."
+                ),
+            )
+        return redirect("report-rebuild")
+    return render(request, "reporting/report_rebuild.html", {"status": rebuilds.rebuild_status()})
+
+
+@require_GET
+def report_rebuild_status(request: HttpRequest) -> JsonResponse:
+    _require_staff(request)
+    return JsonResponse(rebuilds.rebuild_status().as_json())
+
+
+@require_GET
+def figures_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The report's story cells under its filters, labelled as the report labels them.
+
+    Network members read their networks' report on the page only: a file of cells would let
+    small counts be recombined outside the suppression the page applies (DESIGN §4).
+    """
+    user = request.user
+    if not may_download(user):
+        raise Http404
+    form = reports.ReportFilterForm(request.GET or None, user=user)
+    filters = form.filters()
+    return exports.download(
+        request,
+        fmt,
+        form=form,
+        filename="story-figures",
+        title=_("Story figures"),
+        header=report_exports.figure_header(),
+        rows=report_exports.figure_rows(user, filters),
+        count=reports.story_cells(user, filters).count,
+    )
 
 
 @require_GET

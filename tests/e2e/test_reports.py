@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from conftest import World
-from progress import aggregates
 from progress.models import ChangeStory, ChangeType
+from reporting import aggregates
 from tests import factories
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_story_loop import _logged_in

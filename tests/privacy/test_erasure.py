@@ -18,8 +18,9 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from conftest import World
 from portal.models import User
 from privacy import services as privacy
-from progress import aggregates
-from progress.models import ChangeStory, StoryAggregate, Storyteller
+from progress.models import ChangeStory, Storyteller
+from reporting import aggregates
+from reporting.models import StoryAggregate
 from tests import factories
 from tests.form_data import story_form_data
 from tests.privacy.common import (

@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 
 from conftest import World
 from portal import exports
-from progress import aggregates
 from progress.models import ChangeType
+from reporting import aggregates
 from tests import factories
 from tests.security.payloads import FORMULA_PAYLOADS, PAYLOADS
 

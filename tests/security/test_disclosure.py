@@ -38,8 +38,8 @@ from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 from scipy.sparse import lil_matrix
 
 from conftest import World
-from progress import aggregates
 from progress.models import ChangeStory, ChangeType, TargetGroup
+from reporting import aggregates
 from tests import factories
 
 FIGURE = re.compile(r'data-figure="([^"]+)"[^>]*>([^<]*)<')

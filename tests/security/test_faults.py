@@ -57,16 +57,13 @@ from django.urls import reverse
 
 from config.celery import app as celery_app
 from conftest import World, login
+from portal import outbox as portal_outbox
 from portal import queue as task_queue
-from progress import aggregates, tasks
-from progress.models import (
-    AggregateOutbox,
-    ChangeStory,
-    ChangeType,
-    ReportState,
-    StoryAggregate,
-    TargetGroup,
-)
+from portal.models import Outbox
+from progress import tasks as progress_tasks
+from progress.models import ChangeStory, ChangeType, TargetGroup
+from reporting import aggregates, tasks
+from reporting.models import ReportState, StoryAggregate
 from tests.form_data import story_form_data
 
 pytestmark = [
@@ -287,7 +284,7 @@ def enqueue_unpaused(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _enqueue_failures(caplog: pytest.LogCaptureFixture) -> int:
     return sum(
-        "queue.enqueue_failed task=progress.refresh_aggregates" in record.getMessage()
+        "queue.enqueue_failed task=reporting.refresh_aggregates" in record.getMessage()
         for record in caplog.records
     )
 
@@ -514,13 +511,13 @@ def test_redis_refusing_connections_loses_no_story_and_no_cell(
         # Up first, so that the app holds pooled connections when Redis goes away (a task
         # that leaves the outbox alone, for the worker to take).
         redis_proxy.forward()
-        tasks.purge_link_attempts.delay()
+        progress_tasks.purge_link_attempts.delay()
         redis_proxy.refuse()
         # The world's stories were made by factories, past the outbox: start from complete
         # figures, so that what follows is measured against them.
         aggregates.rebuild_all()
 
-        waiting_before = AggregateOutbox.objects.count()
+        waiting_before = Outbox.objects.count()
         started = time.monotonic()
         for n in range(50):
             request_started = time.monotonic()
@@ -542,7 +539,7 @@ def test_redis_refusing_connections_loses_no_story_and_no_cell(
             durations.append(time.monotonic() - request_started)
         elapsed = time.monotonic() - started
         failures = _enqueue_failures(caplog)
-        pending = AggregateOutbox.objects.count() - waiting_before
+        pending = Outbox.objects.count() - waiting_before
 
         redis_proxy.forward()
         # Redis is back and the pause over: the next story change's request for a refresh
@@ -551,7 +548,7 @@ def test_redis_refusing_connections_loses_no_story_and_no_cell(
         tasks.request_refresh()
         assert _enqueue_failures(caplog) == failures, "enqueueing failed with Redis back"
         deadline = time.monotonic() + 30
-        while aggregates.refresh_pending():
+        while portal_outbox.refresh_pending():
             assert time.monotonic() < deadline, "the worker did not drain the outbox in 30 s"
             time.sleep(0.1)
         # Redis restarted between two requests: the app's pooled connection is dead, and the
@@ -614,7 +611,7 @@ def test_redis_that_never_answers_holds_no_request_for_long(
         timings.append((label, response.status_code, time.monotonic() - started))
         return response
 
-    waiting_before = AggregateOutbox.objects.count()
+    waiting_before = Outbox.objects.count()
     with broker_at(redis_proxy.url(urlsplit(settings.REDIS_URL).path)):
         redis_proxy.black_hole()
         for n in range(2):
@@ -631,7 +628,7 @@ def test_redis_that_never_answers_holds_no_request_for_long(
     )
     saved = ChangeStory.objects.filter(title__startswith="Hung broker story ").count()
     failures = _enqueue_failures(caplog)
-    pending = AggregateOutbox.objects.count() - waiting_before
+    pending = Outbox.objects.count() - waiting_before
     print(
         f"\nfaults: Redis accepting and never answering ({redis_proxy.accepted} connections "
         f"accepted, none answered): {figures}; slowest {slowest:.1f} s; {saved} stories saved, "

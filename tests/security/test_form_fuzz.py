@@ -20,10 +20,11 @@ from hypothesis.extra.django import from_form
 
 from conftest import World
 from portal.forms import OneTimeCodeForm
-from progress import links, reports, services
+from progress import links, services
 from progress.forms import CommentForm, ReviewForm, StoryForm
 from progress.link_forms import LinkForm, LinkStoryForm
 from progress.models import ChangeType, TargetGroup
+from reporting import reports
 
 EXAMPLES = 40
 FUZZ = settings(

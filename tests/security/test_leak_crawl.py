@@ -18,8 +18,8 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import World, login
-from progress import aggregates
 from progress.models import ChangeType, TargetGroup
+from reporting import aggregates
 from tests import factories
 from tests.crawl import SKIP_PREFIXES, crawl
 from tests.security.test_url_matrix import EXPECTATIONS, NO_OBJECT

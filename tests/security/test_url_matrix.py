@@ -33,13 +33,8 @@ from pytest_django.fixtures import Settings
 
 from conftest import ROLES, World, login
 from progress import attachments
-from progress.models import (
-    ChangeStory,
-    ReportState,
-    StoryAttachment,
-    StoryEvent,
-    SubmissionLink,
-)
+from progress.models import ChangeStory, StoryAttachment, StoryEvent, SubmissionLink
+from reporting.models import ReportState
 from tests import factories
 
 ANONYMOUS = "anonymous"

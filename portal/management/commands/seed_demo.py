@@ -61,9 +61,9 @@ from programs.models import (
     Program,
     Project,
 )
-from progress import aggregates
 from progress.models import ChangeStory, ChangeType, Storyteller, TargetGroup
 from progress.models import StoryEvent as HistoryEvent
+from reporting import aggregates
 
 # --- Constants ----------------------------------------------------------------------------------
 

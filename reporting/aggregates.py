@@ -25,28 +25,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from partners.models import Partner
-from portal import queue
-from programs.models import (
-    Activity,
-    ActivityAggregate,
-    ActivityPlan,
-    PlannedActivity,
-    Program,
-    Project,
-)
-from progress.models import (
-    AggregateOutbox,
-    ChangeStory,
-    ReportState,
-    StoryAggregate,
-    StoryStatusCount,
-)
+from portal import outbox
+from portal.models import Outbox
+from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
+from progress.models import ChangeStory
+from reporting.models import ActivityAggregate, ReportState, StoryAggregate, StoryStatusCount
 
 logger = logging.getLogger(__name__)
 
 COUNTED_STATUSES = (ChangeStory.Status.VERIFIED, ChangeStory.Status.SELECTED)
 OUTBOX_BATCH = 500
-Subject = AggregateOutbox.Subject
 
 
 def _truncate_sql(column: str, unit: str) -> str:
@@ -232,7 +220,7 @@ def rebuild_all(progress: Progress = _no_progress) -> int:
     (a scan of every story per slice).
     """
     # Whatever the outbox holds now is covered by this rebuild; later rows stay for the sweep.
-    last_outbox_id = AggregateOutbox.objects.order_by("-id").values_list("id", flat=True).first()
+    last_outbox_id = Outbox.objects.order_by("-id").values_list("id", flat=True).first()
     total = len(SPLITS) + 2
     done = 0
 
@@ -245,7 +233,7 @@ def rebuild_all(progress: Progress = _no_progress) -> int:
     recompute_stories(None, step)
     recompute_activities(None)
     if last_outbox_id is not None:
-        AggregateOutbox.objects.filter(id__lte=last_outbox_id).delete()
+        Outbox.objects.filter(id__lte=last_outbox_id).delete()
     _mark_refreshed(rebuilt_at=timezone.now())
     cells = StoryAggregate.objects.count() + ActivityAggregate.objects.count()
     progress(total, total)
@@ -256,8 +244,8 @@ def rebuild_all(progress: Progress = _no_progress) -> int:
 def _refresh_batch(rows: Sequence[tuple[int, str, int | None]]) -> None:
     """Recompute what one batch of outbox rows names; a row without a partner means all."""
     for subject, recompute in (
-        (Subject.STORIES, recompute_stories),
-        (Subject.ACTIVITIES, recompute_activities),
+        (outbox.STORIES, recompute_stories),
+        (outbox.ACTIVITIES, recompute_activities),
     ):
         partners = {partner for _id, row_subject, partner in rows if row_subject == subject}
         if partners:
@@ -270,40 +258,16 @@ def drain_outbox() -> int:
     while True:
         with transaction.atomic():
             rows = list(
-                AggregateOutbox.objects.select_for_update(skip_locked=True)
+                Outbox.objects.select_for_update(skip_locked=True)
                 .order_by("id")
-                .values_list("id", "subject", "partner_id")[:OUTBOX_BATCH]
+                .values_list("id", "subject", "key")[:OUTBOX_BATCH]
             )
             if not rows:
                 break
             _refresh_batch(rows)
-            AggregateOutbox.objects.filter(id__in=[row[0] for row in rows]).delete()
+            Outbox.objects.filter(id__in=[row[0] for row in rows]).delete()
             _mark_refreshed()
             drained += len(rows)
     if drained:
         logger.info("aggregates.drained rows=%s", drained)
     return drained
-
-
-def refresh_pending() -> bool:
-    return AggregateOutbox.objects.exists()
-
-
-def _request_refresh() -> None:
-    queue.enqueue_by_name("progress.refresh_aggregates")
-
-
-def mark_stale(*, subject: str, partner_ids: Iterable[int | None]) -> None:
-    """Record, in the caller's transaction, that these partners' cells must be recomputed.
-
-    ``None`` among the ids stands for every partner. The refresh is requested once the
-    transaction commits; if the broker cannot take it, the periodic sweep will.
-    """
-    ids = set(partner_ids)
-    targets: list[int | None] = [None]
-    if None not in ids:
-        targets = [*sorted(i for i in ids if i is not None)]
-    rows = [AggregateOutbox(subject=subject, partner_id=partner_id) for partner_id in targets]
-    if rows:
-        AggregateOutbox.objects.bulk_create(rows)
-        transaction.on_commit(_request_refresh)

@@ -23,20 +23,20 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from partners.regions import Region
-from partners.selectors import visible_partners
-from portal import exports
-from portal.charts import Chart, Figure, bars, paired_bars, shares, stacked_columns
-from portal.widgets import LongSelect
-from programs.models import ActivityAggregate, ActivityKind, FocusArea, Program
-from programs.selectors import visible_planned_activities, visible_programs
-from progress import aggregates, disclosure
-from progress.models import ChangeStory, ChangeType, ReportState, StoryAggregate, TargetGroup
-from reporting.selectors import (
+from partners.selectors import (
     report_identifies,
     report_identifies_every_cell,
-    report_suppresses_small_cells,
-    visible_report_cells,
+    visible_partners,
 )
+from portal import exports, outbox
+from portal.charts import Chart, Figure, bars, paired_bars, shares, stacked_columns
+from portal.widgets import LongSelect
+from programs.models import ActivityKind, FocusArea, Program
+from programs.selectors import visible_planned_activities, visible_programs
+from progress.models import ChangeStory, ChangeType, TargetGroup
+from reporting import disclosure
+from reporting.models import ActivityAggregate, ReportState, StoryAggregate
+from reporting.selectors import report_suppresses_small_cells, visible_report_cells
 
 SIGNIFICANCE_LEVELS = (1, 2, 3, 4, 5)
 TOP_PARTNERS = 20
@@ -239,7 +239,7 @@ class Links:
 class Figures:
     """Makes the figures of staff's and partner users' reports: exact counts, each a link.
 
-    Network members' figures come from ``progress.disclosure`` instead.
+    Network members' figures come from ``reporting.disclosure`` instead.
     """
 
     def __call__(self, value: int | None, href: str = "") -> Figure:
@@ -740,14 +740,14 @@ def build_report(
         headline=headline,
         filters=dict(filters),
         figures_as_of=state.refreshed_at if state else None,
-        refresh_pending=aggregates.refresh_pending(),
+        refresh_pending=outbox.refresh_pending(),
         suppressed=False,
         pseudonymised=not report_identifies_every_cell(user),
         downloads=links.downloads(query or {}),
     )
 
 
-# --- A network member's report: fixed tables (progress.disclosure) ------------------------------
+# --- A network member's report: fixed tables (reporting.disclosure) ------------------------------
 
 
 class MemberReportForm(forms.Form):
@@ -774,7 +774,7 @@ class MemberReportForm(forms.Form):
 
 
 def member_publication(user: Any) -> disclosure.Publication:
-    """Every figure a network member can request, computed together (``progress.disclosure``)."""
+    """Every figure a network member can request, computed together (``reporting.disclosure``)."""
     return disclosure.member_publication(visible_report_cells(user, StoryAggregate.objects.all()))
 
 
@@ -882,7 +882,7 @@ def build_member_report(
         headline=headline,
         filters={"period": period.code} if period.code != "all" else {},
         figures_as_of=state.refreshed_at if state else None,
-        refresh_pending=aggregates.refresh_pending(),
+        refresh_pending=outbox.refresh_pending(),
         suppressed=True,
         pseudonymised=False,
         downloads=[],  # network members read their report on the page only

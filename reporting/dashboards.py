@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from partners.models import Partner
 from partners.selectors import visible_contributions, visible_networks, visible_partners
+from portal import outbox
 from portal.charts import Figure
 from programs.models import FocusArea, Project
 from programs.selectors import (
@@ -20,8 +21,9 @@ from programs.selectors import (
     visible_programs,
     visible_projects,
 )
-from progress import aggregates, disclosure, reports
-from progress.models import ChangeStory, ChangeType, ReportState, StoryAggregate
+from progress.models import ChangeStory, ChangeType
+from reporting import disclosure, reports
+from reporting.models import ReportState, StoryAggregate
 from reporting.selectors import visible_story_counts
 
 
@@ -94,7 +96,7 @@ def staff_dashboard(user: Any, *, today: date | None = None) -> StaffDashboard:
         )
         for area in FocusArea
     ]
-    # Kept counts (progress.aggregates), not a COUNT over the stories: the cost stays flat.
+    # Kept counts (reporting.aggregates), not a COUNT over the stories: the cost stays flat.
     counts = dict(
         visible_story_counts(user)
         .values("status")
@@ -137,7 +139,7 @@ def staff_dashboard(user: Any, *, today: date | None = None) -> StaffDashboard:
         year=year,
         verified_by_change_type=_verified_by_change_type(),
         figures_as_of=ReportState.objects.values_list("refreshed_at", flat=True).first(),
-        refresh_pending=aggregates.refresh_pending(),
+        refresh_pending=outbox.refresh_pending(),
     )
 
 

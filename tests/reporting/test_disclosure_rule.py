@@ -1,11 +1,11 @@
-"""The rule for network members' figures (progress.disclosure): ranges, and what gets hidden."""
+"""The rule for network members' figures (reporting.disclosure): ranges, and what gets hidden."""
 
 from __future__ import annotations
 
 import pytest
 
-from progress import disclosure
-from progress.disclosure import Relation
+from reporting import disclosure
+from reporting.disclosure import Relation
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from portal.charts import Figure
-from progress.models import StoryAggregate
+from reporting.models import StoryAggregate
 from reporting.selectors import SMALL_CELL
 
 logger = logging.getLogger(__name__)

@@ -17,16 +17,13 @@ from hypothesis import strategies as st
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from conftest import World, login
-from programs.models import Activity, ActivityAggregate, ActivityKind
-from progress import aggregates, services
-from progress.models import (
-    AggregateOutbox,
-    ChangeStory,
-    ChangeType,
-    StoryAggregate,
-    StoryStatusCount,
-    TargetGroup,
-)
+from portal import outbox
+from portal.models import Outbox
+from programs.models import Activity, ActivityKind
+from progress import services
+from progress.models import ChangeStory, ChangeType, TargetGroup
+from reporting import aggregates
+from reporting.models import ActivityAggregate, StoryAggregate, StoryStatusCount
 from tests import factories
 
 Status = ChangeStory.Status
@@ -149,10 +146,10 @@ def test_it_records_each_story_change_in_the_outbox(
 ) -> None:
     story = factories.StoryFactory.create(partner=world.beta, status=Status.SUBMITTED)
     client_as("staff").post(reverse("story-review", args=[story.pk]), {"action": "verified"})
-    assert AggregateOutbox.objects.filter(partner=world.beta).exists()
+    assert Outbox.objects.filter(key=world.beta.pk).exists()
     aggregates.drain_outbox()
-    assert not AggregateOutbox.objects.exists()
-    assert not aggregates.refresh_pending()
+    assert not Outbox.objects.exists()
+    assert not outbox.refresh_pending()
 
 
 @pytest.mark.skipif(bool(django_settings.REDIS_URL), reason="tasks run on a worker with Redis")
@@ -167,7 +164,7 @@ def test_it_refreshes_the_figures_as_soon_as_the_story_commits(
         client_as("staff").post(reverse("story-review", args=[story.pk]), {"action": "verified"})
     # Eager on the embedded default: the task ran in-process after the commit.
     assert StoryAggregate.objects.filter(partner=world.beta).exists()
-    assert not AggregateOutbox.objects.exists()
+    assert not Outbox.objects.exists()
 
 
 def test_it_rebuilds_through_the_management_command(world: World) -> None:
@@ -203,7 +200,7 @@ def test_it_gives_the_same_table_incrementally_as_by_a_full_rebuild(
     ChangeStory.objects.all().delete()
     StoryAggregate.objects.all().delete()
     StoryStatusCount.objects.all().delete()
-    AggregateOutbox.objects.all().delete()
+    Outbox.objects.all().delete()
     staff = world.users["staff"]
     partners = [world.alpha, world.beta, world.hidden]
     change_types = list(ChangeType.objects.order_by("pk"))
@@ -264,7 +261,7 @@ def test_it_reaches_the_figures_within_seconds_on_a_real_worker(
     while not StoryAggregate.objects.filter(partner=world.beta, change_type=change_type).exists():
         assert time.monotonic() < deadline, "the worker did not refresh the figures within 30 s"
         time.sleep(0.2)
-    assert not aggregates.refresh_pending()
+    assert not outbox.refresh_pending()
 
 
 # A random history of activities: each step adds, moves, re-dates or deletes one.
@@ -286,7 +283,7 @@ def test_activity_cells_are_the_same_incrementally_as_by_a_full_rebuild(
 ) -> None:
     Activity.objects.all().delete()
     ActivityAggregate.objects.all().delete()
-    AggregateOutbox.objects.all().delete()
+    Outbox.objects.all().delete()
     projects = [world.alpha_project, world.hidden_project, None]
     plan = factories.ActivityPlanFactory.create(program=world.program)
     planned = [None, factories.PlannedActivityFactory.create(plan=plan)]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from progress import aggregates
+from reporting import aggregates
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """A full report rebuild started from the report page, and how far it has come.
 
-The rebuild itself is ``progress.aggregates.rebuild_all`` (one transaction). While it runs, its
+The rebuild itself is ``reporting.aggregates.rebuild_all`` (one transaction). While it runs, its
 transaction is invisible, so the worker reports progress through Celery's result backend; the
 request, its time and its requester are kept in ``ReportState`` so that every staff member sees
 the same rebuild, and a second request while one is under way joins it instead of starting
@@ -18,8 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from progress import tasks
-from progress.models import ReportState
+from reporting import tasks
+from reporting.models import ReportState
 
 logger = logging.getLogger(__name__)
 

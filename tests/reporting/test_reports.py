@@ -19,8 +19,9 @@ from django_countries import countries
 
 from conftest import World
 from programs.models import ActivityKind
-from progress import aggregates, reports
-from progress.models import ChangeStory, ChangeType, ReportState, TargetGroup
+from progress.models import ChangeStory, ChangeType, TargetGroup
+from reporting import aggregates, reports
+from reporting.models import ReportState
 from tests import factories
 
 # Stories per partner: enough for the confidential one to show in every section, and few enough
@@ -288,7 +289,7 @@ def test_a_rebuild_from_the_page_completes_at_once_with_eager_tasks(
 def test_a_rebuild_that_cannot_be_queued_says_so_and_starts_nothing(
     reported: World, client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from progress import tasks
+    from reporting import tasks
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise ConnectionError("broker down")
@@ -302,7 +303,7 @@ def test_a_rebuild_that_cannot_be_queued_says_so_and_starts_nothing(
 def test_a_rebuild_whose_worker_was_lost_can_be_started_again(
     reported: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from progress import rebuilds
+    from reporting import rebuilds
 
     # As with a broker: the task is queued, a worker reported a step, then went silent.
     ReportState.objects.update_or_create(

@@ -1,0 +1,45 @@
+"""The outbox: how a change records, in its own transaction, that kept figures are stale.
+
+The app that keeps the figures drains it (``reporting.aggregates.drain_outbox``) in a task asked
+for by name after commit (``portal.queue``), and a periodic sweep drains whatever a broker outage
+left; so the apps whose records the figures copy mark them stale without importing the app that
+keeps them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from portal import queue
+from portal.models import Outbox
+
+REFRESH_TASK = "reporting.refresh_aggregates"
+# What may be stale: the story figures or the activity figures of a partner (or of everyone).
+STORIES = "stories"
+ACTIVITIES = "activities"
+SUBJECTS = (STORIES, ACTIVITIES)
+
+
+def _request_refresh() -> None:
+    queue.enqueue_by_name(REFRESH_TASK)
+
+
+def mark_stale(*, subject: str, keys: Iterable[int | None]) -> None:
+    """Record, in the caller's transaction, that these keys' figures of ``subject`` are stale.
+
+    ``None`` among the keys stands for every key. The refresh is requested once the transaction
+    commits; if the broker cannot take it, the sweep will.
+    """
+    wanted = set(keys)
+    targets: list[int | None] = [None]
+    if None not in wanted:
+        targets = [*sorted(k for k in wanted if k is not None)]
+    if targets:
+        Outbox.objects.bulk_create([Outbox(subject=subject, key=key) for key in targets])
+        transaction.on_commit(_request_refresh)
+
+
+def refresh_pending() -> bool:
+    return Outbox.objects.exists()
