@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "partners",
     "programs",
     "progress",
+    "demo",
     "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
