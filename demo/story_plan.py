@@ -61,6 +61,8 @@ class StoryPlanner:
             itertools.accumulate(self.texts.status_weights[s] for s in self.statuses)
         )
         self.final_status_weights = tuple(self.texts.status_weights[s] for s in FINAL_STATUSES)
+        # Read once: ``Choices.values`` builds a new list on every call, a million times over.
+        self.contribution_levels = tuple(ChangeStory.Contribution.values)
         self.partners, self.partner_weights = story_partners(
             world, data, positive=self.positive, negative=self.negative
         )
@@ -105,7 +107,7 @@ class StoryPlanner:
             translation = template.en.narrative.format_map(values)
         significance = self.pick_significance(generator, negative)
         contribution = generator.choices(
-            ChangeStory.Contribution.values,
+            self.contribution_levels,
             weights=(30, 55, 15) if negative else (8, 55, 37),
         )[0]
         consent_quote = generator.random() < 0.85
