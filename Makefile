@@ -28,6 +28,8 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/python .ci/no_cycles.py
 
 typecheck: install
 	DEBUG=true $(BIN)/mypy .

@@ -3,8 +3,9 @@
     DATABASE_URL=postgres://root@127.0.0.1:5432/bench DEBUG=true \\
         .venv/bin/python bench/pages.py --stories 1000000 --partners 2000 --requests 30
 
-Seeding uses ``seed_demo`` for the stories (bulk inserts) and adds extra partners, each with a
-project and a contact, so the lists have thousands of rows. Each page is then requested through
+Seeding uses ``seed_demo`` for the stories (the first 300 through the services, the rest in bulk
+inserts) and adds extra partners, each with a project and a contact, so the lists have thousands
+of rows. Each page is then requested through
 Django's test client (no HTTP server: this measures the view, its queries and its template) as
 cleared staff and as an officer. Prints a Markdown table for docs/benchmarks.md.
 """

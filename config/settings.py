@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "progress",
     "reporting",
     "privacy",
+    "demo",
     "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
