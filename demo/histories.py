@@ -3,8 +3,8 @@
 Which steps lead to a status comes from the services' rules, never from a table of the demo's
 own: submitting is ``story_save(submit=True)``, allowed from the statuses a submitter may
 still edit (``progress.selectors.EDITABLE_STORY_STATUSES``), and the review actions with the
-statuses they lead from and to are ``progress.services.REVIEW_TRANSITIONS``. ``path_to`` searches that graph
-for the shortest way from a new draft to a status.
+statuses they lead from and to are ``progress.services.REVIEW_TRANSITIONS``. ``path_to``
+searches that graph for the shortest way from a new draft to a status.
 
 Two writers follow the path: ``tell_through_services`` calls the services step by step (the
 default demo), ``bulk_history`` builds the same events as rows for ``bulk_create`` (a large
