@@ -286,7 +286,7 @@ def test_it_keeps_png_transparency_and_drops_its_text(
 
 
 def test_it_refuses_pictures_with_too_many_pixels(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(attachments, "MAX_PHOTO_PIXELS", 1000)
+    monkeypatch.setattr(attachments.photos, "MAX_PHOTO_PIXELS", 1000)
     with pytest.raises(attachments.ValidationError) as refused:
         attachments.process_upload(_upload("huge.jpg", _jpeg_with_gps()))
     assert refused.value.code == "too_many_pixels"
@@ -333,7 +333,7 @@ def test_it_refuses_a_png_larger_than_it_can_decode_with_a_form_error(
     monkeypatch: pytest.MonkeyPatch,
     media_root: Path,
 ) -> None:
-    monkeypatch.setattr(attachments, "MAX_DECODED_PIXELS", 1000)
+    monkeypatch.setattr(attachments.photos, "MAX_DECODED_PIXELS", 1000)
     response = _post_story(client_as("partner"), world, _upload("chart.png", _png_with_text()))
     [error] = _form_errors(response)
     assert error == (
@@ -372,7 +372,7 @@ def test_it_decodes_a_jpeg_over_the_limit_at_a_smaller_scale(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # 64 x 48 is 3,072 pixels: over a limit of 1,000, but half of it (768) is under.
-    monkeypatch.setattr(attachments, "MAX_DECODED_PIXELS", 1000)
+    monkeypatch.setattr(attachments.photos, "MAX_DECODED_PIXELS", 1000)
     processed = attachments.process_upload(_upload("meeting.jpg", _jpeg_with_gps()))
     assert Image.open(io.BytesIO(processed.content)).size == (32, 24)
 
@@ -401,7 +401,7 @@ def test_it_shares_one_decoding_budget_among_the_files_of_a_submission(
     media_root: Path,
 ) -> None:
     # Room for two 40 x 30 PNGs (1,200 pixels each), not for a third.
-    monkeypatch.setattr(attachments, "MAX_DECODED_PIXELS_PER_SUBMISSION", 3000)
+    monkeypatch.setattr(attachments.photos, "MAX_DECODED_PIXELS_PER_SUBMISSION", 3000)
     png = _png_with_text()
     response = _post_story(
         client_as("partner"),
@@ -424,7 +424,7 @@ def test_it_decodes_a_jpeg_smaller_to_fit_what_is_left_of_the_budget(
     world: World, client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A 40 x 30 PNG spends 1,200 pixels; the 64 x 48 JPEG (3,072) fits the 2,000 left at half.
-    monkeypatch.setattr(attachments, "MAX_DECODED_PIXELS_PER_SUBMISSION", 3200)
+    monkeypatch.setattr(attachments.photos, "MAX_DECODED_PIXELS_PER_SUBMISSION", 3200)
     response = _post_story(
         client_as("partner"),
         world,
@@ -439,7 +439,7 @@ def test_it_decodes_a_jpeg_smaller_to_fit_what_is_left_of_the_budget(
 def test_it_refuses_in_the_language_of_the_person(
     world: World, client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(attachments, "MAX_DECODED_PIXELS", 1000)
+    monkeypatch.setattr(attachments.photos, "MAX_DECODED_PIXELS", 1000)
     client = client_as("partner")
     client.cookies["django_language"] = "es"
     response = _post_story(client, world, _upload("chart.png", _png_with_text()))
@@ -650,7 +650,7 @@ def test_it_refuses_a_pdf_whose_object_stream_unpacks_too_large() -> None:
 def test_it_refuses_a_pdf_whose_object_streams_unpack_too_large_together(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(attachments, "MAX_PDF_UNPACKED_BYTES", 3000)
+    monkeypatch.setattr(attachments.pdfs, "MAX_PDF_UNPACKED_BYTES", 3000)
     two_of_2000_bytes = [[b"<<>>"], [b"<<>>"]]
     fitting = _pdf_with_object_streams(two_of_2000_bytes[0], unpacked_padding=2000)
     assert attachments.process_upload(_upload("one.pdf", fitting)).kind == "document"
@@ -661,7 +661,7 @@ def test_it_refuses_a_pdf_whose_object_streams_unpack_too_large_together(
 
 
 def test_it_refuses_a_pdf_with_too_many_pages(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(attachments, "MAX_PDF_PAGES", 2)
+    monkeypatch.setattr(attachments.pdfs, "MAX_PDF_PAGES", 2)
     writer = PdfWriter()
     for _ in range(3):
         writer.add_blank_page(width=200, height=200)
