@@ -26,6 +26,7 @@ from portal.admin_history import NeutralAdminHistoryMixin
 from portal.admin_scoping import RefuseConfidentialLookupsMixin
 from portal.models import User
 from privacy import services as privacy
+from privacy.documents import export_json
 from progress.models import Storyteller
 from progress.selectors import visible_stories
 
@@ -45,9 +46,7 @@ class PrivacyActionsMixin:
 
 def json_download(document: dict[str, Any], *, kind: str) -> HttpResponse:
     """The export as a file; no name of the subject in the file name, only the time."""
-    response = HttpResponse(
-        privacy.export_json(document), content_type="application/json; charset=utf-8"
-    )
+    response = HttpResponse(export_json(document), content_type="application/json; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="personal-data-{kind}-{stamp}.json"'
     return response

@@ -11,7 +11,8 @@ Two kinds of data subject:
   records, which the administrator finds by searching the storyteller admin for the name or
   contact and exports or erases together.
 
-The ``*_personal_data`` functions only read and build a document of plain values. The services
+The ``*_personal_data`` functions of ``privacy.documents`` only read and build a document of plain
+values. The services
 (``*_export``, ``*_erase``) are for administrators only: each checks the actor, does its work
 and writes its audit entry in one transaction per subject. An audit entry says who acted on
 which subject (model and id) and when, never what the subject's data was; log lines carry ids.
@@ -19,7 +20,6 @@ which subject (model and id) and when, never what the subject's data was; log li
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -28,265 +28,24 @@ from auditlog.models import LogEntry
 from axes.models import AccessAttempt, AccessFailureLog
 from axes.models import AccessLog as LoginLog
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
-from partners.models import MemberOrganisation, Partner
 from portal.admin_history import scrub_admin_history
 from portal.audit import neutral_object_repr
-from portal.models import AccessLog, User
+from portal.models import User
+from privacy.documents import export_document, storyteller_personal_data, user_personal_data
 from progress import services as story_services
-from progress.models import ChangeStory, StoryEvent, Storyteller, SubmissionLink
+from progress.models import ChangeStory, Storyteller
 
 logger = logging.getLogger(__name__)
 
-EXPORT_FORMAT = "solidarity-portal personal data export"
-EXPORT_VERSION = 1
 
 # What ``LogEntry.additional_data["privacy_duty"]`` says of an entry written here.
 DUTY_EXPORT = "export"
 DUTY_ERASURE = "erasure"
-
-
-# --- Reading ------------------------------------------------------------------------------------
-
-
-def _organisation(organisation: Partner | MemberOrganisation | None) -> dict[str, Any] | None:
-    if organisation is None:
-        return None
-    return {"id": organisation.pk, "name": organisation.name}
-
-
-def _audit_entries_by(user: User) -> list[dict[str, Any]]:
-    """What the user changed, as the audit trail recorded it: which record and which fields.
-
-    The values are left out: they are the records' content (another partner's data, a story's
-    classification), not data about the user.
-    """
-    entries = (
-        LogEntry.objects.filter(actor=user)
-        .select_related("content_type")
-        .order_by("timestamp", "pk")
-    )
-    return [
-        {
-            "at": entry.timestamp,
-            "action": entry.get_action_display(),
-            "object_type": entry.content_type.model,
-            "object_id": entry.object_pk,
-            "fields": sorted((entry.changes or {}).keys()),
-        }
-        for entry in entries
-    ]
-
-
-def _login_records(username: str) -> dict[str, list[dict[str, Any]]]:
-    def rows(model: type[LoginLog] | type[AccessFailureLog] | type[AccessAttempt]) -> list[Any]:
-        return list(model.objects.filter(username=username).order_by("attempt_time"))
-
-    return {
-        "logins": [
-            {
-                "at": row.attempt_time,
-                "logout_at": row.logout_time,
-                "ip_address": row.ip_address,
-                "user_agent": row.user_agent,
-            }
-            for row in rows(LoginLog)
-        ],
-        "failed_logins": [
-            {
-                "at": row.attempt_time,
-                "ip_address": row.ip_address,
-                "user_agent": row.user_agent,
-                "locked_out": row.locked_out,
-            }
-            for row in rows(AccessFailureLog)
-        ],
-        "failed_login_counters": [
-            {
-                "at": row.attempt_time,
-                "ip_address": row.ip_address,
-                "user_agent": row.user_agent,
-                "failures": row.failures_since_start,
-            }
-            for row in rows(AccessAttempt)
-        ],
-    }
-
-
-def user_personal_data(*, user: User) -> dict[str, Any]:
-    """Everything stored about a portal user, except the password hash and second-factor keys.
-
-    The stories the user submitted are listed by reference and state only: their words are the
-    storytellers' personal data, exported on a storyteller's request.
-    """
-    stories = ChangeStory.objects.filter(submitted_by=user).order_by("created_at", "pk")
-    events = StoryEvent.objects.filter(actor=user).select_related("story").order_by("at", "pk")
-    links = SubmissionLink.objects.filter(created_by=user).order_by("created_at", "pk")
-    reads = AccessLog.objects.filter(user=user).order_by("at", "pk")
-    return {
-        "subject": {"kind": "user", "id": user.pk},
-        "account": {
-            "username": user.username,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "is_active": user.is_active,
-            "date_joined": user.date_joined,
-            "last_login": user.last_login,
-            "role": user.role,
-            "role_label": user.role_label,
-            "is_cleared": user.is_cleared,
-            "is_staff": user.is_staff,
-            "is_superuser": user.is_superuser,
-            "partner": _organisation(user.partner),
-            "member_organisation": _organisation(user.member_organisation),
-            "groups": sorted(group.name for group in user.groups.all()),
-        },
-        "second_factor_devices": [
-            {"name": device.name, "confirmed": device.confirmed}
-            for device in devices_for_user(user, confirmed=None)
-        ],
-        "stories_submitted": [
-            {
-                "reference": story.reference,
-                "status": story.status,
-                "created_at": story.created_at,
-                "submitted_at": story.submitted_at,
-            }
-            for story in stories
-        ],
-        "story_history": [
-            {
-                "story": event.story.reference,
-                "action": event.action,
-                "from_status": event.from_status,
-                "to_status": event.to_status,
-                "comment": event.comment,
-                "at": event.at,
-            }
-            for event in events
-        ],
-        "confidential_records_opened": [
-            {
-                "object_type": read.object_type,
-                "object_id": read.object_id,
-                "action": read.action,
-                "path": read.path,
-                "at": read.at,
-            }
-            for read in reads
-        ],
-        # Without the token: the file may travel, and a live token lets anyone submit stories.
-        "submission_links_created": [
-            {
-                "id": link.pk,
-                "label": link.label,
-                "partner": link.partner_id,
-                "project": link.project_id,
-                "created_at": link.created_at,
-                "expires_at": link.expires_at,
-                "max_uses": link.max_uses,
-                "uses": link.uses,
-                "revoked_at": link.revoked_at,
-            }
-            for link in links
-        ],
-        "changes_recorded": _audit_entries_by(user),
-        "login_records": _login_records(user.username),
-    }
-
-
-def storyteller_personal_data(*, storyteller: Storyteller) -> dict[str, Any]:
-    """A storyteller, their story in their words and what became of it.
-
-    Files attached to the story are listed, not included: they are handed over separately.
-    The history gives what happened and the reviewers' comments, not who the reviewers were.
-    """
-    story = (
-        ChangeStory.objects.select_related("partner", "project", "program")
-        .prefetch_related("change_types", "target_groups", "attachments", "events")
-        .get(pk=storyteller.story_id)
-    )
-    return {
-        "subject": {"kind": "storyteller", "id": storyteller.pk},
-        "name": storyteller.name,
-        "contact": storyteller.contact,
-        "story": {
-            "reference": story.reference,
-            "title": story.title,
-            "narrative": story.narrative,
-            "language": story.language,
-            "translation": story.translation,
-            "event_date": story.event_date,
-            "country": str(story.country),
-            "locality": story.locality,
-            "partner": story.partner.name,
-            "project": story.project.title if story.project else None,
-            "programme": story.program.title if story.program else None,
-            "told_by": story.submitter_role,
-            "collection_mode": story.collection_mode,
-            "who_changed": story.who_changed,
-            "change_types": [change_type.code for change_type in story.change_types.all()],
-            "target_groups": [group.code for group in story.target_groups.all()],
-            "direction": story.direction,
-            "significance": story.significance,
-            "significance_reason": story.significance_reason,
-            "contribution": story.contribution,
-            "contribution_text": story.contribution_text,
-            "consent": {
-                "store": story.consent_store,
-                "quote_internal": story.consent_quote_internal,
-                "publish": story.consent_publish,
-                "withdrawn_at": story.consent_withdrawn_at,
-            },
-            "status": story.status,
-            "created_at": story.created_at,
-            "submitted_at": story.submitted_at,
-            "attachments": [
-                {
-                    "kind": attachment.kind,
-                    "content_type": attachment.content_type,
-                    "size": attachment.size,
-                    "original_name": attachment.original_name,
-                    "uploaded_at": attachment.uploaded_at,
-                }
-                for attachment in story.attachments.all()
-            ],
-            "history": [
-                {
-                    "action": event.action,
-                    "from_status": event.from_status,
-                    "to_status": event.to_status,
-                    "comment": event.comment,
-                    "at": event.at,
-                }
-                for event in story.events.all()
-            ],
-        },
-    }
-
-
-def export_document(subjects: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "format": EXPORT_FORMAT,
-        "version": EXPORT_VERSION,
-        "generated_at": timezone.now(),
-        "subjects": subjects,
-    }
-
-
-def export_json(document: dict[str, Any]) -> str:
-    """The document as the JSON file handed to the data subject (dates in ISO 8601)."""
-    return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
-
-
-# --- Services -----------------------------------------------------------------------------------
 
 
 def _require_administrator(actor: User) -> None:

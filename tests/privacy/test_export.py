@@ -16,6 +16,7 @@ from django.utils import timezone
 from conftest import World
 from portal.models import AccessLog, User
 from privacy import services as privacy
+from privacy.documents import export_json
 from progress.models import ChangeStory, StoryEvent, Storyteller, SubmissionLink
 from tests import factories
 from tests.privacy.common import (
@@ -64,7 +65,7 @@ def test_it_exports_everything_about_a_user_and_nothing_about_others(
     ChangeStory.objects.filter(pk=mine["story"].pk).update(narrative=NARRATIVE)
 
     document = privacy.user_personal_data_export(actor=world.users["admin"], users=[partner])
-    text = privacy.export_json(document)
+    text = export_json(document)
     (subject,) = json.loads(text)["subjects"]
 
     assert subject["subject"] == {"kind": "user", "id": partner.pk}
@@ -117,7 +118,7 @@ def test_it_exports_a_storyteller_with_their_story_and_nothing_else(
     document = privacy.storyteller_personal_data_export(
         actor=world.users["admin"], storytellers=[storyteller]
     )
-    text = privacy.export_json(document)
+    text = export_json(document)
     (subject,) = json.loads(text)["subjects"]
 
     assert subject["name"] == NAME and subject["contact"] == CONTACT
