@@ -11,10 +11,9 @@ Two kinds of data subject:
   records, which the administrator finds by searching the storyteller admin for the name or
   contact and exports or erases together.
 
-The ``*_personal_data`` functions of ``privacy.documents`` only read and build a document of plain
-values. The services
-(``*_export``, ``*_erase``) are for administrators only: each checks the actor, does its work
-and writes its audit entry in one transaction per subject. An audit entry says who acted on
+The ``*_personal_data`` functions of ``privacy.documents`` only read and build a document of
+plain values. The services (``*_export``, ``*_erase``) are for administrators only: each checks
+the actor, does its work and writes its audit entry in one transaction per subject. An audit entry says who acted on
 which subject (model and id) and when, never what the subject's data was; log lines carry ids.
 """
 
