@@ -13,8 +13,9 @@ Two kinds of data subject:
 
 The ``*_personal_data`` functions of ``privacy.documents`` only read and build a document of
 plain values. The services (``*_export``, ``*_erase``) are for administrators only: each checks
-the actor, does its work and writes its audit entry in one transaction per subject. An audit entry says who acted on
-which subject (model and id) and when, never what the subject's data was; log lines carry ids.
+the actor, does its work and writes its audit entry in one transaction per subject. An audit
+entry says who acted on which subject (model and id) and when, never what the subject's data
+was; log lines carry ids.
 """
 
 from __future__ import annotations

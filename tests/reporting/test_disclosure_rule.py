@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reporting import disclosure
+from reporting import disclosure, suppression
 from reporting.disclosure import Relation
 
 
@@ -25,7 +25,7 @@ from reporting.disclosure import Relation
 def test_it_rounds_to_the_nearest_five_and_hides_one_to_four(
     count: int, shown: int, meaning: tuple[int, int]
 ) -> None:
-    assert disclosure.published_range(count) == meaning
+    assert suppression.published_range(count) == meaning
     if count >= 5:
         assert disclosure.rounded(count) == shown
 
@@ -57,7 +57,7 @@ def test_it_follows_a_pin_through_a_hidden_total_to_the_figure_that_bounds_it() 
     ]
     hidden = disclosure.protect(values, relations)
     assert {"headline", "teller"} <= hidden
-    assert not disclosure.propagate(values, relations, set(hidden)).pinned(values)
+    assert not suppression.propagate(values, relations, set(hidden)).pinned(values)
 
 
 def test_it_never_hides_a_zero() -> None:
