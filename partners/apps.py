@@ -7,9 +7,15 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners and networks")
 
     def ready(self) -> None:
-        from partners import selectors
-        from partners.models import MemberOrganisation, Partner, PartnerContact, SolidarityNetwork
-        from portal.admin_scoping import register_scope
+        from partners import selectors, services
+        from partners.models import (
+            Contribution,
+            MemberOrganisation,
+            Partner,
+            PartnerContact,
+            SolidarityNetwork,
+        )
+        from portal.admin_scoping import register_scope, register_writes
         from portal.audit import register_audited
 
         register_scope(Partner, selectors.visible_partners, may_be_confidential=True)
@@ -20,3 +26,18 @@ class PartnersConfig(AppConfig):
         # A description is free text that may name people and places (a confidential partner's
         # town): the trail records that it changed, never what it says.
         register_audited(Partner, redacted=("description",))
+        # The admin writes through the services (portal.admin_scoping).
+        register_writes(
+            Partner,
+            save=lambda actor, obj, changed_fields: services.partner_save(
+                actor=actor, partner=obj, changed_fields=changed_fields
+            ),
+            delete=lambda actor, obj: services.partner_delete(actor=actor, partner=obj),
+        )
+        register_writes(
+            Contribution,
+            save=lambda actor, obj, changed_fields: services.contribution_save(
+                actor=actor, contribution=obj, changed_fields=changed_fields
+            ),
+            delete=lambda actor, obj: services.contribution_delete(actor=actor, contribution=obj),
+        )

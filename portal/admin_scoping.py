@@ -52,6 +52,22 @@ def register_scope(
         _MAY_BE_CONFIDENTIAL.add(label)
 
 
+# Model label → the app's services that save and delete it, so that the admin writes as the
+# pages do (history events, the outbox): ``save(actor, obj, changed_fields)``,
+# ``delete(actor, obj)``. Filled by each app's ``ready()`` through ``register_writes``.
+SaveService = Callable[..., Any]
+DeleteService = Callable[..., Any]
+_WRITES: dict[str, tuple[SaveService, DeleteService]] = {}
+
+
+def register_writes(model: type[Model], *, save: SaveService, delete: DeleteService) -> None:
+    _WRITES[model._meta.label_lower] = (save, delete)
+
+
+def writes_for(model: type[Model]) -> tuple[SaveService, DeleteService] | None:
+    return _WRITES.get(model._meta.label_lower)
+
+
 def selector_for(model: type[Model]) -> Callable[[Any], QuerySet[Any]] | None:
     return _SELECTORS.get(model._meta.label_lower)
 
@@ -129,14 +145,58 @@ class RefuseConfidentialLookupsMixin:
         return super().lookup_allowed(lookup, value, request)  # type: ignore[misc]
 
 
+class ServiceWritesMixin:
+    """Saves and deletions through the app's services (``register_writes``), the rows of
+    inlines included: what a page's write records (a story's history event, the outbox that
+    keeps the figures current), an admin's write records too."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        writes = writes_for(type(obj))
+        if writes is None:
+            super().save_model(request, obj, form, change)  # type: ignore[misc]
+        else:
+            writes[0](actor=request.user, obj=obj, changed_fields=form.changed_data)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        writes = writes_for(type(obj))
+        if writes is None:
+            super().delete_model(request, obj)  # type: ignore[misc]
+        else:
+            writes[1](actor=request.user, obj=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        writes = writes_for(queryset.model)
+        if writes is None:
+            super().delete_queryset(request, queryset)  # type: ignore[misc]
+            return
+        for obj in queryset:
+            writes[1](actor=request.user, obj=obj)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        writes = writes_for(formset.model)
+        if writes is None:
+            super().save_formset(request, form, formset, change)  # type: ignore[misc]
+            return
+        save, delete = writes
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            delete(actor=request.user, obj=obj)
+        changed = {id(inline.instance): inline.changed_data for inline in formset.forms}
+        for obj in instances:
+            save(actor=request.user, obj=obj, changed_fields=changed.get(id(obj), []))
+        formset.save_m2m()
+
+
 class ScopedModelAdmin(
+    ServiceWritesMixin,
     NeutralAdminHistoryMixin,
     RefuseConfidentialLookupsMixin,
     AccessScopedAdminMixin,
     admin.ModelAdmin,
 ):
-    """The base of every admin of the domain's models: scoped lists, choices and saves, filters
-    that cannot probe for confidential records, and a history without names or titles."""
+    """The base of every admin of the domain's models: scoped lists, choices and saves, writes
+    through the services, filters that cannot probe for confidential records, and a history
+    without names or titles."""
 
     def get_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
         hidden = set(_hidden_foreign_keys(request, obj))

@@ -12,6 +12,7 @@ class ProgressConfig(AppConfig):
 
         audit.register()
         _register_scopes()
+        _register_writes()
 
 
 def _register_scopes() -> None:
@@ -23,3 +24,24 @@ def _register_scopes() -> None:
     register_scope(SubmissionLink, selectors.visible_submission_links, may_be_confidential=True)
     register_scope(Storyteller, may_be_confidential=True)
     register_scope(StoryAttachment, may_be_confidential=True)
+
+
+def _register_writes() -> None:
+    from portal.admin_scoping import register_writes
+    from progress import links, services
+    from progress.models import ChangeStory, SubmissionLink
+
+    register_writes(
+        ChangeStory,
+        save=lambda actor, obj, changed_fields: services.story_admin_save(
+            actor=actor, story=obj, changed_fields=changed_fields
+        ),
+        delete=lambda actor, obj: services.story_delete(actor=actor, story=obj),
+    )
+    register_writes(
+        SubmissionLink,
+        save=lambda actor, obj, changed_fields: links.link_admin_save(
+            actor=actor, link=obj, changed_fields=changed_fields
+        ),
+        delete=lambda actor, obj: links.link_delete(actor=actor, link=obj),
+    )

@@ -150,6 +150,28 @@ def link_revoke(*, actor: User, link: SubmissionLink) -> SubmissionLink:
     return link
 
 
+@transaction.atomic
+def link_admin_save(
+    *, actor: User, link: SubmissionLink, changed_fields: Iterable[str]
+) -> SubmissionLink:
+    """A link relabelled or revoked in the admin (nothing else of it is editable there)."""
+    revoked_before = (
+        SubmissionLink.objects.filter(pk=link.pk).values_list("revoked_at", flat=True).first()
+    )
+    link.full_clean()
+    link.save()
+    if link.revoked_at is not None and revoked_before is None:
+        logger.info("submission_link.revoked link_id=%s actor_id=%s", link.pk, actor.pk)
+    return link
+
+
+@transaction.atomic
+def link_delete(*, actor: User, link: SubmissionLink) -> None:
+    link_id = link.pk
+    link.delete()
+    logger.info("submission_link.deleted link_id=%s actor_id=%s", link_id, actor.pk)
+
+
 def address_hash(address: str) -> str:
     """A keyed hash of a client address: recognisable again, but not reversible to the address.
 

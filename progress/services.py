@@ -242,6 +242,53 @@ def story_review(*, actor: User, story: ChangeStory, action: str, comment: str =
     return story
 
 
+def _admin_action(from_status: str, to_status: str) -> str:
+    """The history's name for a status set in the admin: the review action that leads there
+    from where the story was, if there is one; else an edit."""
+    for action, (allowed_from, leads_to) in REVIEW_TRANSITIONS.items():
+        if to_status == leads_to and from_status in allowed_from:
+            return action
+    if to_status == Status.SUBMITTED and from_status in (Status.DRAFT, Status.RETURNED):
+        return Action.SUBMITTED if from_status == Status.DRAFT else Action.RESUBMITTED
+    return Action.EDITED
+
+
+@transaction.atomic
+def story_admin_save(
+    *, actor: User, story: ChangeStory, changed_fields: Iterable[str]
+) -> ChangeStory:
+    """A story saved in the Django admin: written to the history like any other step, and its
+    partner's figures marked stale (status, classification and partner all count in them)."""
+    before = ChangeStory.objects.filter(pk=story.pk).values_list("status", "partner_id").first()
+    story.save()
+    if before is None:
+        _record(story, actor=actor, action=Action.CREATED)
+        return story
+    from_status, from_partner = before
+    if from_partner != story.partner_id:
+        _queue_aggregate_refresh(from_partner)
+    if story.status != from_status:
+        _record(
+            story,
+            actor=actor,
+            action=_admin_action(from_status, story.status),
+            from_status=from_status,
+        )
+    elif set(changed_fields):
+        _record(story, actor=actor, action=Action.EDITED, from_status=from_status)
+    return story
+
+
+@transaction.atomic
+def story_delete(*, actor: User, story: ChangeStory) -> None:
+    """A story deleted in the admin: its attachments' files go after commit (progress.signals),
+    its partner's figures are recounted without it."""
+    story_id = story.pk
+    _queue_aggregate_refresh(story.partner_id)
+    story.delete()
+    logger.info("story.deleted story_id=%s actor_id=%s", story_id, getattr(actor, "pk", None))
+
+
 @transaction.atomic
 def story_comment(*, actor: User, story: ChangeStory, comment: str) -> StoryEvent:
     if not (can_review_story(actor, story) or can_edit_story(actor, story)):
