@@ -29,15 +29,13 @@ class PartnersConfig(AppConfig):
         # The admin writes through the services (portal.admin_scoping).
         register_writes(
             Partner,
-            save=lambda actor, obj, changed_fields: services.partner_save(
-                actor=actor, partner=obj, changed_fields=changed_fields
-            ),
-            delete=lambda actor, obj: services.partner_delete(actor=actor, partner=obj),
+            save=services.partner_save,
+            delete=services.partner_delete,
+            argument="partner",
         )
         register_writes(
             Contribution,
-            save=lambda actor, obj, changed_fields: services.contribution_save(
-                actor=actor, contribution=obj, changed_fields=changed_fields
-            ),
-            delete=lambda actor, obj: services.contribution_delete(actor=actor, contribution=obj),
+            save=services.contribution_save,
+            delete=services.contribution_delete,
+            argument="contribution",
         )

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import admin
@@ -52,19 +53,34 @@ def register_scope(
         _MAY_BE_CONFIDENTIAL.add(label)
 
 
-# Model label → the app's services that save and delete it, so that the admin writes as the
-# pages do (history events, the outbox): ``save(actor, obj, changed_fields)``,
-# ``delete(actor, obj)``. Filled by each app's ``ready()`` through ``register_writes``.
-SaveService = Callable[..., Any]
-DeleteService = Callable[..., Any]
-_WRITES: dict[str, tuple[SaveService, DeleteService]] = {}
+@dataclass(frozen=True)
+class Writes:
+    """The app's services that save and delete a model, so that the admin writes as the pages
+    do (history events, the outbox): ``save(actor=…, <argument>=obj, changed_fields=…)`` and
+    ``delete(actor=…, <argument>=obj)``."""
+
+    save: Callable[..., Any]
+    delete: Callable[..., Any]
+    argument: str
+
+    def save_object(self, actor: Any, obj: Model, changed_fields: list[str]) -> None:
+        self.save(actor=actor, changed_fields=changed_fields, **{self.argument: obj})
+
+    def delete_object(self, actor: Any, obj: Model) -> None:
+        self.delete(actor=actor, **{self.argument: obj})
 
 
-def register_writes(model: type[Model], *, save: SaveService, delete: DeleteService) -> None:
-    _WRITES[model._meta.label_lower] = (save, delete)
+# Model label → its writes; filled by each app's ``ready()`` through ``register_writes``.
+_WRITES: dict[str, Writes] = {}
 
 
-def writes_for(model: type[Model]) -> tuple[SaveService, DeleteService] | None:
+def register_writes(
+    model: type[Model], *, save: Callable[..., Any], delete: Callable[..., Any], argument: str
+) -> None:
+    _WRITES[model._meta.label_lower] = Writes(save, delete, argument)
+
+
+def writes_for(model: type[Model]) -> Writes | None:
     return _WRITES.get(model._meta.label_lower)
 
 
@@ -155,14 +171,14 @@ class ServiceWritesMixin:
         if writes is None:
             super().save_model(request, obj, form, change)  # type: ignore[misc]
         else:
-            writes[0](actor=request.user, obj=obj, changed_fields=form.changed_data)
+            writes.save_object(request.user, obj, form.changed_data)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         writes = writes_for(type(obj))
         if writes is None:
             super().delete_model(request, obj)  # type: ignore[misc]
         else:
-            writes[1](actor=request.user, obj=obj)
+            writes.delete_object(request.user, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         writes = writes_for(queryset.model)
@@ -170,20 +186,19 @@ class ServiceWritesMixin:
             super().delete_queryset(request, queryset)  # type: ignore[misc]
             return
         for obj in queryset:
-            writes[1](actor=request.user, obj=obj)
+            writes.delete_object(request.user, obj)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         writes = writes_for(formset.model)
         if writes is None:
             super().save_formset(request, form, formset, change)  # type: ignore[misc]
             return
-        save, delete = writes
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            delete(actor=request.user, obj=obj)
+            writes.delete_object(request.user, obj)
         changed = {id(inline.instance): inline.changed_data for inline in formset.forms}
         for obj in instances:
-            save(actor=request.user, obj=obj, changed_fields=changed.get(id(obj), []))
+            writes.save_object(request.user, obj, changed.get(id(obj), []))
         formset.save_m2m()
 
 

@@ -27,30 +27,26 @@ class ProgramsConfig(AppConfig):
         # The admin writes through the services (portal.admin_scoping).
         register_writes(
             Program,
-            save=lambda actor, obj, changed_fields: services.program_save(
-                actor=actor, program=obj, changed_fields=changed_fields
-            ),
-            delete=lambda actor, obj: services.program_delete(actor=actor, program=obj),
+            save=services.program_save,
+            delete=services.program_delete,
+            argument="program",
         )
         register_writes(
             Project,
-            save=lambda actor, obj, changed_fields: services.project_save(
-                actor=actor, project=obj, changed_fields=changed_fields
-            ),
-            delete=lambda actor, obj: services.project_delete(actor=actor, project=obj),
+            save=services.project_save,
+            delete=services.project_delete,
+            argument="project",
         )
         for plan_model in (ActivityPlan, PlannedActivity):
             register_writes(
                 plan_model,
-                save=lambda actor, obj, changed_fields: services.plan_save(
-                    actor=actor, plan=obj, changed_fields=changed_fields
-                ),
-                delete=lambda actor, obj: services.plan_delete(actor=actor, plan=obj),
+                save=services.plan_save,
+                delete=services.plan_delete,
+                argument="plan",
             )
         register_writes(
             Activity,
-            save=lambda actor, obj, changed_fields: services.activity_save(
-                actor=actor, activity=obj, changed_fields=changed_fields
-            ),
-            delete=lambda actor, obj: services.activity_delete(actor=actor, activity=obj),
+            save=services.activity_save,
+            delete=services.activity_delete,
+            argument="activity",
         )

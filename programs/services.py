@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from portal import outbox
-from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
+from programs.models import Activity, Program, Project
 
 
 def _everyone_stale(*subjects: str) -> None:
@@ -109,5 +109,3 @@ def activity_delete(*, actor: Any, activity: Activity) -> None:
     activity.delete()
     _activity_stale(partner_id)
 
-
-PLAN_MODELS = (ActivityPlan, PlannedActivity)

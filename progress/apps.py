@@ -33,15 +33,13 @@ def _register_writes() -> None:
 
     register_writes(
         ChangeStory,
-        save=lambda actor, obj, changed_fields: services.story_admin_save(
-            actor=actor, story=obj, changed_fields=changed_fields
-        ),
-        delete=lambda actor, obj: services.story_delete(actor=actor, story=obj),
+        save=services.story_admin_save,
+        delete=services.story_delete,
+        argument="story",
     )
     register_writes(
         SubmissionLink,
-        save=lambda actor, obj, changed_fields: links.link_admin_save(
-            actor=actor, link=obj, changed_fields=changed_fields
-        ),
-        delete=lambda actor, obj: links.link_delete(actor=actor, link=obj),
+        save=links.link_admin_save,
+        delete=links.link_delete,
+        argument="link",
     )

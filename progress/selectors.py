@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 
 from partners.selectors import visible_partners
@@ -27,24 +27,32 @@ RETURNED_SHOWN = 10
 PUBLIC_STORY_STATUSES = (ChangeStory.Status.VERIFIED, ChangeStory.Status.SELECTED)
 
 
-def visible_stories(user: AnyUser) -> QuerySet[ChangeStory]:
-    stories = ChangeStory.objects.all()
+def story_scope(user: AnyUser, *, quotable_field: str = "consent_quote_internal") -> Q | None:
+    """Which stories a viewer may see, as a filter on anything that has a story's partner and
+    status: the stories themselves, or the kept counts of them (``reporting``), whose flag of
+    consent to quote is ``quotable_field``. None: nothing at all."""
     viewer = as_user(user)
     if viewer is None:
-        return stories.none()
+        return None
     if viewer.sees_confidential:
-        return stories
+        return Q()
     if viewer.is_portal_staff:
-        return stories.filter(partner__is_confidential=False)
+        return Q(partner__is_confidential=False)
     if viewer.is_partner_user:
-        return stories.filter(partner_id=own_partner_id(viewer))
+        return Q(partner_id=own_partner_id(viewer))
     if viewer.is_network_member:
-        return stories.filter(
+        return Q(
             status__in=PUBLIC_STORY_STATUSES,
-            consent_quote_internal=True,
             partner__in=visible_partners(viewer).values("pk"),
+            **{quotable_field: True},
         )
-    return stories.none()
+    return None
+
+
+def visible_stories(user: AnyUser) -> QuerySet[ChangeStory]:
+    scope = story_scope(user)
+    stories = ChangeStory.objects.all()
+    return stories.none() if scope is None else stories.filter(scope)
 
 
 EDITABLE_STORY_STATUSES = (ChangeStory.Status.DRAFT, ChangeStory.Status.RETURNED)

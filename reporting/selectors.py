@@ -13,7 +13,7 @@ from portal.access import (
     as_user,
     own_partner_id,
 )
-from progress.selectors import PUBLIC_STORY_STATUSES
+from progress.selectors import story_scope
 from reporting.models import StoryAggregate, StoryStatusCount
 
 if TYPE_CHECKING:
@@ -21,24 +21,11 @@ if TYPE_CHECKING:
 
 
 def visible_story_counts(user: AnyUser) -> QuerySet[StoryStatusCount]:
-    """The kept counts of the stories ``visible_stories`` would give, without counting them."""
+    """The kept counts of the stories ``visible_stories`` would give, without counting them:
+    the same rule (``story_scope``)."""
+    scope = story_scope(user, quotable_field="quotable")
     counts = StoryStatusCount.objects.all()
-    viewer = as_user(user)
-    if viewer is None:
-        return counts.none()
-    if viewer.sees_confidential:
-        return counts
-    if viewer.is_portal_staff:
-        return counts.filter(partner__is_confidential=False)
-    if viewer.is_partner_user:
-        return counts.filter(partner_id=own_partner_id(viewer))
-    if viewer.is_network_member:
-        return counts.filter(
-            status__in=PUBLIC_STORY_STATUSES,
-            quotable=True,
-            partner__in=visible_partners(viewer).values("pk"),
-        )
-    return counts.none()
+    return counts.none() if scope is None else counts.filter(scope)
 
 
 SMALL_CELL = 5  # a network member's figures: 1 to 4 shown as "<5", the rest rounded to fives
