@@ -4,7 +4,11 @@ A partner's page belongs to ``partners``, but its projects are ``programs``', it
 their figures ``reporting``'s; a lower app may not import a higher one (docs/architecture.md).
 So the page names its slots, and each higher app registers, in its ``ready()``, a section: a
 provider that reads what it needs through its own selectors, and the template to render per
-slot. A provider that has nothing to show returns None. Each provider runs once per page, so a
+slot. A provider that has nothing to show returns None.
+
+Pages and their slots: ``partner-detail`` (``lead`` above everything, ``main`` the left column),
+``project-detail`` (``facts``), ``network-detail`` (``columns``), ``staff-dashboard`` (``work``:
+what waits for the person, above the figures; the object is the user). Each provider runs once per page, so a
 page's queries are the sum of its sections' and stay pinned by the query-count tests.
 """
 

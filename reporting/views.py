@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import exports
 from portal.access import may_download
+from portal.sections import sections_for
 from programs.selectors import visible_programs, visible_projects
 from progress.selectors import visible_stories
 from reporting import dashboards, iati, rebuilds, reports
@@ -31,7 +32,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
     if user.is_portal_staff:  # type: ignore[union-attr]
         return render(
-            request, "reporting/dashboard_staff.html", {"figures": dashboards.staff_dashboard(user)}
+            request,
+            "reporting/dashboard_staff.html",
+            {
+                "figures": dashboards.staff_dashboard(user),
+                # What other apps add: the work waiting for this person (portal.sections).
+                "sections": sections_for("staff-dashboard", request, user),
+            },
         )
     return render(request, "reporting/dashboard_none.html")
 
