@@ -8,8 +8,10 @@ slot. A provider that has nothing to show returns None.
 
 Pages and their slots: ``partner-detail`` (``lead`` above everything, ``main`` the left column),
 ``project-detail`` (``facts``), ``network-detail`` (``columns``), ``staff-dashboard`` (``work``:
-what waits for the person, above the figures; the object is the user). Each provider runs once per page, so a
-page's queries are the sum of its sections' and stay pinned by the query-count tests.
+what waits for the person, above the figures; the object is the user).
+
+Each provider runs once per page, so a page's queries are the sum of its sections' and stay
+pinned by the query-count tests.
 """
 
 from __future__ import annotations
