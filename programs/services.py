@@ -108,4 +108,3 @@ def activity_delete(*, actor: Any, activity: Activity) -> None:
     partner_id = _activity_partner(activity.pk)
     activity.delete()
     _activity_stale(partner_id)
-
