@@ -58,5 +58,9 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("", include("programs.urls")),
     path("", include("progress.urls")),
+    path("", include("dialogues.urls")),
+    path("", include("risks.urls")),
+    path("", include("assessments.urls")),
     path("", include("reporting.urls")),
+    path("", include("analyses.urls")),
 ]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class PartnersConfig(AppConfig):
     name = "partners"
+    staff_managed = True  # staff manage its data in the admin (portal.backends)
     verbose_name = _("Partners and networks")
 
     def ready(self) -> None:

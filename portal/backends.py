@@ -7,9 +7,18 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth.backends import BaseBackend
 
-# The apps whose data staff manage in the Django admin. Which *rows* they see there is decided
-# by ``portal.access``; these permissions only decide which actions the admin offers.
-STAFF_MANAGED_APPS = ("partners", "programs", "progress")
+# The apps whose data staff manage in the Django admin say so on their AppConfig
+# (``staff_managed = True``). Which *rows* staff see there is decided by the apps' selectors;
+# these permissions only decide which actions the admin offers.
+
+
+def _staff_managed_models() -> list[Any]:
+    return [
+        model
+        for config in apps.get_app_configs()
+        if getattr(config, "staff_managed", False)
+        for model in config.get_models()
+    ]
 
 
 def _role_permissions(user: Any) -> frozenset[str]:
@@ -20,8 +29,7 @@ def _role_permissions(user: Any) -> frozenset[str]:
     actions = ("view", "add", "change", "delete") if user.is_cleared else ("view", "add", "change")
     return frozenset(
         f"{model._meta.app_label}.{action}_{model._meta.model_name}"
-        for app_label in STAFF_MANAGED_APPS
-        for model in apps.get_app_config(app_label).get_models()
+        for model in _staff_managed_models()
         for action in actions
     )
 

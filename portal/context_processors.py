@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("story-list"), _("Stories")),
             (reverse("activity-list"), _("Activities")),
             (reverse("report"), _("Reports")),
+            (reverse("analysis-list"), _("Analyses")),
             (reverse("network-list"), _("Networks")),
         ]
     elif user.is_partner_user:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ProgramsConfig(AppConfig):
     name = "programs"
+    staff_managed = True  # staff manage its data in the admin (portal.backends)
     verbose_name = _("Programmes and activities")
 
     def ready(self) -> None:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ProgressConfig(AppConfig):
     name = "progress"
+    staff_managed = True  # staff manage its data in the admin (portal.backends)
     verbose_name = _("Progress Tracker")
 
     def ready(self) -> None:

@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from analyses.models import RegionalAnalysis
 from partners.models import (
     Contribution,
     MemberOrganisation,
@@ -191,3 +192,14 @@ def add_totp_device(user: User) -> TOTPDevice:
 def current_code(key_hex: str = DEMO_TOTP_KEY_HEX) -> str:
     """The code an authenticator app shows now for this key (RFC 6238, 30 s, six digits)."""
     return f"{totp(bytes.fromhex(key_hex)):06d}"
+
+
+class AnalysisFactory(factory.django.DjangoModelFactory[RegionalAnalysis]):
+    class Meta:
+        model = RegionalAnalysis
+
+    region = "latam"
+    period_start = dt.date(2025, 1, 1)
+    period_end = dt.date(2025, 12, 31)
+    title = factory.Sequence(lambda n: f"Analysis {n}")
+    context = "Elections in the autumn changed the room for organising."

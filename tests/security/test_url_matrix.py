@@ -198,6 +198,17 @@ def _link(world: World, kind: str, **overrides: object) -> SubmissionLink:
     return SubmissionLink.objects.create(**fields)
 
 
+def _analysis_args(world: World, kind: str) -> Args:
+    """own: shared with Latin America's partners (Alpha's and Beta's region); foreign: for
+    staff only; confidential: drawing on the confidential partner's story (cleared staff)."""
+    analysis = factories.AnalysisFactory.create(
+        region="latam", shared_with_partners=kind == "own", cleared_only=kind == "confidential"
+    )
+    if kind == "confidential":
+        analysis.stories.add(world.hidden_story)
+    return _pk(analysis)
+
+
 def _link_args(world: World, kind: str) -> Args:
     return _pk(_link(world, kind))
 
@@ -408,6 +419,22 @@ EXPECTATIONS: dict[str, Page] = {
         wrong_method="delete",
     ),
     "story-attachment": Page(get=_by_partner(), args=_attachment_args),
+    # --- Regional analyses: staff write them; partners of the region read the shared ones
+    "analysis-list": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}),
+    "analysis-create": Page(get={NO_OBJECT: _only(STAFF)}, wrong_method="delete"),
+    "analysis-detail": Page(
+        get={
+            "own": _only((*STAFF, "partner", "partner2")),
+            "foreign": _only(STAFF),
+            "confidential": _only(CLEARED),
+        },
+        args=_analysis_args,
+    ),
+    "analysis-edit": Page(
+        get={"own": _only(STAFF), "foreign": _only(STAFF), "confidential": _only(CLEARED)},
+        args=_analysis_args,
+        wrong_method="delete",
+    ),
     # --- Submission links
     "link-list": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}),
     "link-create": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}, wrong_method="delete"),

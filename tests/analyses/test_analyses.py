@@ -1,0 +1,144 @@
+"""Regional analyses (issue #12, item 4): staff write them with the stories and figures they
+draw on; the partners of the region read the ones shared with them; what draws on a confidential
+partner is for cleared staff only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
+
+from analyses.models import RegionalAnalysis
+from conftest import World
+from tests import factories
+
+
+def _form(world: World, **overrides: Any) -> dict[str, Any]:
+    data = {
+        "title": "Central America, second half of 2025",
+        "region": "latam",
+        "period_start": "2025-07-01",
+        "period_end": "2025-12-31",
+        "written_on": "2026-01-15",
+        "context": "Municipal elections and a drought.",
+        "patterns": "Women's groups won seats on water committees.",
+        "conclusions": "Training in local government pays off.",
+        "decisions": "Extend the training to two more districts.",
+        "shared_with_partners": "on",
+        "story_references": f"{world.alpha_story.reference}, {world.beta_story.reference}",
+        "figures": "Stories in Latin America | /reports/?month_from=2025-07&month_to=2025-12",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_staff_write_an_analysis_with_its_stories_and_figures(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as("officer")
+    response = client.post(reverse("analysis-create"), _form(world))
+    analysis = RegionalAnalysis.objects.get()
+    assert response["Location"] == reverse("analysis-detail", args=[analysis.pk])
+    assert set(analysis.stories.all()) == {world.alpha_story, world.beta_story}
+    assert analysis.author == world.users["officer"]
+    assert not analysis.cleared_only
+    body = client.get(response["Location"]).content.decode()
+    assert "Training in local government pays off." in body
+    assert 'href="/reports/?month_from=2025-07&amp;month_to=2025-12"' in body
+
+
+def test_an_analysis_drawing_on_a_confidential_partner_is_for_cleared_staff_only(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    staff = client_as("staff")
+    staff.post(
+        reverse("analysis-create"),
+        _form(world, region="mena", story_references=world.hidden_story.reference),
+    )
+    analysis = RegionalAnalysis.objects.get()
+    # The box was left empty: linking the confidential partner's story sets it.
+    assert analysis.cleared_only
+    officer = client_as("officer")
+    assert officer.get(reverse("analysis-detail", args=[analysis.pk])).status_code == 404
+    assert analysis.title not in officer.get(reverse("analysis-list")).content.decode()
+    assert (
+        world.hidden_story.title
+        in staff.get(reverse("analysis-detail", args=[analysis.pk])).content.decode()
+    )
+
+
+def test_an_officer_cannot_link_a_story_it_may_not_see(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    response = client_as("officer").post(
+        reverse("analysis-create"), _form(world, story_references=world.hidden_story.reference)
+    )
+    assert response.status_code == 200
+    # The same words as for a reference that does not exist: nothing tells them apart.
+    assert "No story you may see has the reference" in response.content.decode()
+    assert not RegionalAnalysis.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("figures", "A figure without an address", "Line 1: write what it shows"),
+        ("figures", "Elsewhere | https://example.org/reports/", "A figure is a report of"),
+        ("figures", "Not a report | /stories/", "A figure is a report of"),
+        ("story_references", "S-NOPE", "No story you may see has the reference S-NOPE"),
+        ("period_end", "2024-01-01", "period"),
+    ],
+)
+def test_bad_input_is_said_and_nothing_is_saved(
+    world: World, client_as: Callable[[str], Client], field: str, value: str, message: str
+) -> None:
+    response = client_as("staff").post(reverse("analysis-create"), _form(world, **{field: value}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not RegionalAnalysis.objects.exists()
+
+
+def test_the_partners_of_the_region_read_what_is_shared_with_them_and_only_their_stories(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    shared = factories.AnalysisFactory.create(shared_with_partners=True, region="latam")
+    shared.stories.add(world.alpha_story, world.beta_story)
+    unshared = factories.AnalysisFactory.create(shared_with_partners=False, region="latam")
+    partner = client_as("partner")
+    body = partner.get(reverse("analysis-detail", args=[shared.pk])).content.decode()
+    assert world.alpha_story.title in body
+    assert world.beta_story.title not in body  # another partner's story
+    assert partner.get(reverse("analysis-detail", args=[unshared.pk])).status_code == 404
+    # A partner of another region, and a network member, read none.
+    assert client_as("secret").get(reverse("analysis-detail", args=[shared.pk])).status_code == 404
+    assert client_as("member").get(reverse("analysis-list")).status_code == 404
+    assert client_as("partner").post(reverse("analysis-create"), _form(world)).status_code == 404
+
+
+@pytest.mark.parametrize(("name", "queries"), [("analysis-list", 2), ("analysis-detail", 3)])
+def test_its_pages_run_a_constant_number_of_queries(
+    world: World,
+    client_as: Callable[[str], Client],
+    django_assert_num_queries: DjangoAssertNumQueries,
+    name: str,
+    queries: int,
+) -> None:
+    analysis = factories.AnalysisFactory.create()
+    analysis.stories.add(world.alpha_story)
+    url = reverse(name, args=[analysis.pk] if name == "analysis-detail" else [])
+    client = client_as("staff")
+    for grown in (False, True):
+        if grown:
+            for _ in range(30):
+                more = factories.AnalysisFactory.create()
+                more.stories.add(world.beta_story)
+                analysis.stories.add(factories.StoryFactory.create(partner=world.alpha))
+                analysis.figures.create(label="A figure", address="/reports/")
+        # 3 for cleared staff's session, user and device; then the page's own: the analyses
+        # (a count and a page) / the analysis, its stories, its figures.
+        with django_assert_num_queries(3 + queries):
+            assert client.get(url).status_code == 200
