@@ -85,7 +85,7 @@ def _dialogue_context(
         status_form = (
             form
             if failed_action == action.pk
-            else ActionStatusForm(prefix=f"action-{action.pk}", initial={"status": action.status})
+            else ActionStatusForm(auto_id=_status_ids(action), initial={"status": action.status})
         )
         actions.append((action, selectors.flags(action), status_form))
     manages = selectors.may_manage(user, dialogue.partner)
@@ -101,6 +101,11 @@ def _dialogue_context(
         "comments": dialogue.comments.select_related("author"),
         "comment_form": form if isinstance(form, CommentForm) else CommentForm(),
     }
+
+
+def _status_ids(action: AgreedAction) -> str:
+    # One status form per action on the page: the ids of their fields must differ.
+    return f"id_action-{action.pk}-%s"
 
 
 @require_GET
@@ -253,7 +258,7 @@ def dialogue_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     _reader(request)
     action = selectors.get_action_for_user(request.user, pk)
-    form = ActionStatusForm(request.POST, prefix=f"action-{action.pk}")
+    form = ActionStatusForm(request.POST, auto_id=_status_ids(action))
     if form.is_valid():
         try:
             services.action_set_status(
