@@ -136,6 +136,37 @@ _ACTIVITIES = (
     ),
 )
 _NOT_FOUND = (Step("partner-detail", "/partners/999999/", status=404),)
+_DIALOGUES = (
+    Step("dialogue-list", "/dialogues/", shot="dialogue-list"),
+    Step("dialogue-list", "/dialogues/?status=open_actions", variant=True),
+    Step("dialogue-detail", "/dialogues/", follow=("dialogue-detail",), shot="dialogue-detail"),
+)
+_DIALOGUE_WORK = (
+    *_DIALOGUES,
+    # Without a partner the page asks which one; from a partner's page it is the form.
+    Step("dialogue-create", "/dialogues/new/"),
+    Step(
+        "dialogue-create",
+        "/partners/",
+        follow=("partner-detail", "dialogue-create"),
+        shot="dialogue-form",
+        variant=True,
+    ),
+    Step(
+        "dialogue-create",
+        "/partners/",
+        follow=("partner-detail", "dialogue-create"),
+        submit="Save",
+        variant=True,
+    ),
+    Step("dialogue-edit", "/dialogues/", follow=("dialogue-detail", "dialogue-edit")),
+    Step(
+        "dialogue-brief",
+        "/partners/",
+        follow=("partner-detail", "dialogue-brief"),
+        shot="dialogue-brief",
+    ),
+)
 
 _STAFF = (
     Step("dashboard", "/", shot="dashboard"),
@@ -149,6 +180,7 @@ _STAFF = (
     *_STORIES,
     *_STORY_WORK,
     *_REPORT,
+    *_DIALOGUE_WORK,
     Step("report-rebuild", "/reports/rebuild/"),
     *_ACCOUNT,
     # The Django admin, bounded: its start page, the story list and one story.
@@ -182,6 +214,7 @@ _PARTNER = (
     *_STORIES,
     *_STORY_WORK,
     *_REPORT,
+    *_DIALOGUES,
     *_ACCOUNT,
     *_NOT_FOUND,
 )
