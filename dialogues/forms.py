@@ -84,9 +84,17 @@ class DialogueForm(forms.ModelForm):
         self.fields["project"].queryset = (  # type: ignore[attr-defined]
             visible_projects(user).filter(partner=partner).order_by("title")
         )
-        self.fields["staff_participants"].queryset = staff_who_may_see(partner)  # type: ignore[attr-defined]
+        # Those who took part stay choices even once their account is closed or erased: saving
+        # the dialogue again must not drop them.
+        staff_before, partner_before = Q(pk__in=[]), Q(pk__in=[])
+        if self.instance.pk:
+            staff_before = Q(pk__in=self.instance.staff_participants.values("pk"))
+            partner_before = Q(pk__in=self.instance.partner_participants.values("pk"))
+        self.fields["staff_participants"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            Q(pk__in=staff_who_may_see(partner).values("pk")) | staff_before
+        ).order_by("username")
         self.fields["partner_participants"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            is_active=True, role=User.Role.PARTNER, partner=partner
+            Q(is_active=True, role=User.Role.PARTNER, partner=partner) | partner_before
         ).order_by("username")
         for name in ("other_participants", "agenda", "notes"):
             self.fields[name].validators.append(_max_length)

@@ -68,9 +68,19 @@ def _check_staff_owner(partner: Partner, user: User | None, field: str) -> None:
 def _check_participants(
     dialogue: Dialogue, staff: Iterable[User], partner_people: Iterable[User]
 ) -> None:
+    """Newly named participants only: one who took part stays, even once their account is
+    closed or erased."""
+    staff_before: set[int] = set()
+    partner_before: set[int] = set()
+    if dialogue.pk is not None:
+        staff_before = set(dialogue.staff_participants.values_list("pk", flat=True))
+        partner_before = set(dialogue.partner_participants.values_list("pk", flat=True))
     for person in staff:
-        _check_staff_owner(dialogue.partner, person, "staff_participants")
+        if person.pk not in staff_before:
+            _check_staff_owner(dialogue.partner, person, "staff_participants")
     for person in partner_people:
+        if person.pk in partner_before:
+            continue
         if not (person.is_partner_user and person.partner_id == dialogue.partner_id):
             raise ValidationError(
                 {

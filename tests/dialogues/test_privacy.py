@@ -80,3 +80,17 @@ def test_an_erased_user_is_no_longer_named_by_the_dialogues_they_took_part_in(
     assert dialogue.notes_confirmed_by_id == partner.pk
     assert dialogue.comments.get().author_id == partner.pk
     assert list(dialogue.partner_participants.all()) == [partner]
+    # Saving the dialogue again keeps the erased participant.
+    edit = reverse("dialogue-edit", args=[dialogue.pk])
+    form = staff.get(edit).context["form"]
+    data = {
+        "held_on": TODAY.isoformat(),
+        "format": "visit",
+        "notes": dialogue.notes,
+        "staff_participants": [p.pk for p in form.initial["staff_participants"]],
+        "partner_participants": [p.pk for p in form.initial["partner_participants"]],
+        "actions-TOTAL_FORMS": "0",
+        "actions-INITIAL_FORMS": "0",
+    }
+    assert staff.post(edit, data).status_code == 302
+    assert list(dialogue.partner_participants.all()) == [partner]

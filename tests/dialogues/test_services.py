@@ -9,8 +9,11 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import World
 from dialogues import selectors, services
@@ -316,3 +319,69 @@ def test_it_keeps_the_notes_confirmation_consistent(world: World) -> None:
     Dialogue.objects.filter(pk=dialogue.pk).update(
         notes_confirmed_by=world.users["partner"], notes_confirmed_at=timezone.now()
     )
+
+
+ACTION_SPECS = st.lists(
+    st.tuples(
+        st.sampled_from(AgreedAction.Status.values),
+        st.integers(min_value=-40, max_value=40),  # due this many days from today
+        st.sampled_from(["partner", "staff", "officer"]),  # owner
+        st.booleans(),  # Alpha's (True) or Beta's
+    ),
+    max_size=12,
+)
+
+
+def test_the_due_lists_and_counts_equal_a_direct_computation(world: World) -> None:
+    """What the dashboard, the partner's page and the list count is what one would count by
+    hand from the actions themselves."""
+    dialogues = {
+        True: factories.DialogueFactory.create(partner=world.alpha),
+        False: factories.DialogueFactory.create(partner=world.beta),
+    }
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(specs=ACTION_SPECS)
+    def run(specs: list[tuple[str, int, str, bool]]) -> None:
+        AgreedAction.objects.all().delete()
+        for status, days, owner, alpha in specs:
+            owner_user = None if owner == "partner" else world.users[owner]
+            factories.AgreedActionFactory.create(
+                dialogue=dialogues[alpha],
+                status=status,
+                drop_reason="A reason" if status == "dropped" else "",
+                due_on=TODAY + dt.timedelta(days=days),
+                owner_user=owner_user,
+                owner_is_partner=owner_user is None,
+            )
+        actions = list(AgreedAction.objects.all())
+
+        def expected(keep: Any) -> list[int]:
+            return sorted(a.pk for a in actions if a.status == "open" and keep(a))
+
+        horizon = TODAY + dt.timedelta(days=selectors.DUE_SOON_DAYS)
+        staff = world.users["staff"]
+        mine = selectors.due_or_overdue(selectors.open_actions_for_owner(staff))
+        assert sorted(mine.values_list("pk", flat=True)) == expected(
+            lambda a: a.owner_user_id == staff.pk and a.due_on <= horizon
+        )
+        partners = selectors.open_actions_for_owner(world.users["partner"])
+        assert sorted(partners.values_list("pk", flat=True)) == expected(
+            lambda a: a.owner_is_partner and a.partner_id == world.alpha.pk
+        )
+        for action in actions:
+            flags = selectors.flags(action)
+            is_open = action.status == "open"
+            assert flags.overdue == (is_open and action.due_on < TODAY)
+            assert flags.due_soon == (is_open and TODAY <= action.due_on <= horizon)
+        counted = dict(
+            Dialogue.objects.annotate(
+                open_actions=Count("actions", filter=Q(actions__status="open"))
+            ).values_list("pk", "open_actions")
+        )
+        for alpha, dialogue in dialogues.items():
+            assert counted[dialogue.pk] == sum(
+                1 for a in actions if a.status == "open" and a.dialogue_id == dialogue.pk
+            ), alpha
+
+    run()
