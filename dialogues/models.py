@@ -3,7 +3,10 @@ and agree actions, each with an owner and a due date."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +95,12 @@ class Dialogue(models.Model):
     def __str__(self) -> str:
         # No partner name: a dialogue's label reaches lists and logs an officer may read.
         return f"{self.get_format_display()} {self.held_on:%Y-%m-%d} #{self.pk}"
+
+    def clean(self) -> None:
+        # Also what keeps the admin's form from saving a project of another partner.
+        project = self.project if self.project_id is not None else None
+        if project is not None and self.partner_id and project.partner_id != self.partner_id:
+            raise ValidationError({"project": _("Choose one of this partner's projects.")})
 
     @property
     def notes_confirmed(self) -> bool:
@@ -205,6 +214,24 @@ class AgreedAction(models.Model):
 
     def __str__(self) -> str:
         return f"action #{self.pk}"
+
+    def clean(self) -> None:
+        """What the database cannot check, checked before any save (the admin's form too)."""
+        errors: dict[str, Any] = {}
+        if self.status == self.Status.DROPPED and not self.drop_reason.strip():
+            errors["drop_reason"] = _("Say why the action is dropped.")
+        dialogue = self.dialogue if self.dialogue_id is not None else None
+        if dialogue is not None and self.partner_id and dialogue.partner_id != self.partner_id:
+            errors["dialogue"] = _("The dialogue is another partner's.")
+        owner = self.owner_user
+        if owner is not None and self.partner_id is not None:
+            may_see = owner.is_portal_staff and (
+                owner.sees_confidential or not self.partner.is_confidential
+            )
+            if not may_see:
+                errors["owner_user"] = _("The owner must be staff who may see this partner.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_open(self) -> bool:
