@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django_otp import devices_for_user
 
+from analyses.models import RegionalAnalysis
 from partners.models import MemberOrganisation, Partner
 from portal.models import AccessLog, User
 from progress.models import ChangeStory, StoryEvent, Storyteller, SubmissionLink
@@ -171,6 +172,10 @@ def user_personal_data(*, user: User) -> dict[str, Any]:
         ],
         "changes_recorded": _audit_entries_by(user),
         "login_records": _login_records(user.username),
+        "regional_analyses_written": [
+            {"id": analysis.pk, "title": analysis.title, "written_on": analysis.written_on}
+            for analysis in RegionalAnalysis.objects.filter(author=user).order_by("pk")
+        ],
     }
 
 
