@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_otp import devices_for_user
 
+from analyses.models import RegionalAnalysis
 from dialogues.models import AgreedAction, Dialogue, DialogueComment
 from partners.models import MemberOrganisation, Partner
 from portal.models import AccessLog, User
@@ -239,6 +240,10 @@ def user_personal_data(*, user: User) -> dict[str, Any]:
         "partner_dialogues": _dialogue_records(user),
         "changes_recorded": _audit_entries_by(user),
         "login_records": _login_records(user.username),
+        "regional_analyses_written": [
+            {"id": analysis.pk, "title": analysis.title, "written_on": analysis.written_on}
+            for analysis in RegionalAnalysis.objects.filter(author=user).order_by("pk")
+        ],
     }
 
 

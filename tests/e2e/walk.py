@@ -167,6 +167,17 @@ _DIALOGUE_WORK = (
         shot="dialogue-brief",
     ),
 )
+# The demo's Central America analysis is shared with the region's partners.
+_ANALYSES_READ = (
+    Step("analysis-list", "/analyses/", shot="analysis-list"),
+    Step("analysis-detail", "/analyses/", follow=("analysis-detail",), shot="analysis-detail"),
+)
+_ANALYSES = (
+    *_ANALYSES_READ,
+    Step("analysis-create", "/analyses/new/", shot="analysis-form"),
+    Step("analysis-create", "/analyses/new/", submit="Save", variant=True),
+    Step("analysis-edit", "/analyses/", follow=("analysis-detail", "analysis-edit")),
+)
 
 _STAFF = (
     Step("dashboard", "/", shot="dashboard"),
@@ -182,6 +193,7 @@ _STAFF = (
     *_REPORT,
     *_DIALOGUE_WORK,
     Step("report-rebuild", "/reports/rebuild/"),
+    *_ANALYSES,
     *_ACCOUNT,
     # The Django admin, bounded: its start page, the story list and one story.
     Step("admin:index", "/admin/"),
@@ -215,6 +227,7 @@ _PARTNER = (
     *_STORY_WORK,
     *_REPORT,
     *_DIALOGUES,
+    Step("analysis-list", "/analyses/"),
     *_ACCOUNT,
     *_NOT_FOUND,
 )
@@ -255,6 +268,7 @@ _CODE_PAGE = (
 # One role of each kind walks every variant and saves the screenshots; the others walk one
 # page per URL pattern.
 FULL_WALK = frozenset({"officer", "partner", "member", "anonymous"})
+PARTNER_ROLES = frozenset({"partner", "partner2", "secret"})
 
 PLANS: dict[str, tuple[Step, ...]] = {
     "admin": (
@@ -278,7 +292,8 @@ PLANS: dict[str, tuple[Step, ...]] = {
     ),
     "staff": (*_CODE_PAGE, *_CLEARED),
     "officer": _STAFF,
-    "partner": _PARTNER,
+    # Guatemala: the demo's Central America analysis is shared with it.
+    "partner": (*_PARTNER, *_ANALYSES_READ[1:]),
     "partner2": _PARTNER,
     "secret": _PARTNER,
     "member": _MEMBER,
@@ -519,7 +534,7 @@ def walk_role(browser: Browser, site: DemoSite, role: str) -> Walk:
     else:
         log_in(page, site, role, walk)
     steps = plan(role)
-    if PLANS[role] is _PARTNER:
+    if role in PARTNER_ROLES:
         save_draft(page, site)
     if any(step.name == "link-revoke" for step in steps):
         make_link(page, site)

@@ -18,6 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import from_form
 
+from analyses import services as analysis_services
+from analyses.forms import AnalysisForm
+from analyses.models import RegionalAnalysis
 from conftest import World
 from dialogues import forms as dialogue_forms
 from dialogues import services as dialogue_services
@@ -27,7 +30,7 @@ from portal.models import User
 from progress import links, services
 from progress.forms import CommentForm, ReviewForm, StoryForm
 from progress.link_forms import LinkForm, LinkStoryForm
-from progress.models import ChangeType, TargetGroup
+from progress.models import ChangeStory, ChangeType, TargetGroup
 from reporting import reports
 from tests import factories
 
@@ -252,6 +255,47 @@ def test_the_dialogue_forms(world: World) -> None:
                     reason=status.cleaned_data["reason"],
                 )
             )
+
+
+def test_the_analysis_form(world: World) -> None:
+    user = world.users["staff"]
+    references = list(
+        ChangeStory.objects.values_list("reference", flat=True).order_by("reference")[:5]
+    )
+
+    @FUZZ
+    @given(
+        form=from_form(
+            AnalysisForm,  # type: ignore[arg-type]
+            title=TEXT,
+            context=TEXT,
+            story_references=st.one_of(
+                TEXT, st.lists(st.sampled_from([*references, "S-NOPE"])).map(" ".join)
+            ),
+            figures=st.one_of(
+                TEXT,
+                st.lists(
+                    st.tuples(TEXT, st.sampled_from(["/reports/?country=GT", "https://x.example/"]))
+                ).map(lambda rows: "\n".join(f"{label} | {address}" for label, address in rows)),
+            ),
+        )
+    )
+    def run(form: AnalysisForm) -> None:
+        if _valid_or_errors(form, "AnalysisForm"):
+
+            def save() -> None:
+                stories = analysis_services.stories_by_reference(
+                    user, form.cleaned_data["story_references"]
+                )
+                analysis_services.analysis_save(
+                    actor=user,
+                    analysis=form.instance,
+                    stories=stories,
+                    figures=form.cleaned_data["figures"],
+                )
+
+            _rolled_back(save)
+            assert not RegionalAnalysis.objects.exists()
 
     run()
 

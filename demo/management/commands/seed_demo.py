@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from demo.analyses import seed_analyses
 from demo.data_files import demo_data
 from demo.dialogues import dialogue_seeds, seed_dialogues
 from demo.stories import DEFAULT_STORIES, seed_stories
@@ -80,6 +81,9 @@ class Command(BaseCommand):
         created = seed_stories(world, seed=seed, total=total, progress=self.report_progress)
         # After the stories: a dialogue links those discussed in it.
         seed_dialogues()
+        # What staff wrote about the stories: after them, through the services.
+        with transaction.atomic():
+            seed_analyses(world)
         # Bulk inserts bypass the outbox: recompute the report figures from what is there now.
         aggregates.rebuild_all()
 
