@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("story-list"), _("Stories")),
             (reverse("activity-list"), _("Activities")),
             (reverse("report"), _("Reports")),
+            (reverse("dialogue-list"), _("Dialogues")),
             (reverse("analysis-list"), _("Analyses")),
             (reverse("network-list"), _("Networks")),
         ]
@@ -28,6 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items = [
             (reverse("partner-detail", args=[user.partner_id]), _("Our organisation")),
             (reverse("story-list"), _("Stories")),
+            (reverse("dialogue-list"), _("Dialogues")),
             (reverse("activity-list"), _("Activities")),
             (reverse("report"), _("Report")),
             (reverse("program-list"), _("Programmes")),

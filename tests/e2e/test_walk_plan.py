@@ -24,6 +24,9 @@ NOT_WALKED = {
     "story-review": "a POST that redirects to the story",
     "story-comment": "a POST that redirects to the story",
     "story-attachment": "a file; the demo stories have no attachments",
+    "dialogue-comment": "a POST that redirects to the dialogue",
+    "dialogue-confirm": "a POST that redirects to the dialogue",
+    "action-status": "a POST that redirects to the dialogue",
 }
 
 

@@ -136,6 +136,37 @@ _ACTIVITIES = (
     ),
 )
 _NOT_FOUND = (Step("partner-detail", "/partners/999999/", status=404),)
+_DIALOGUES = (
+    Step("dialogue-list", "/dialogues/", shot="dialogue-list"),
+    Step("dialogue-list", "/dialogues/?status=open_actions", variant=True),
+    Step("dialogue-detail", "/dialogues/", follow=("dialogue-detail",), shot="dialogue-detail"),
+)
+_DIALOGUE_WORK = (
+    *_DIALOGUES,
+    # Without a partner the page asks which one; from a partner's page it is the form.
+    Step("dialogue-create", "/dialogues/new/"),
+    Step(
+        "dialogue-create",
+        "/partners/",
+        follow=("partner-detail", "dialogue-create"),
+        shot="dialogue-form",
+        variant=True,
+    ),
+    Step(
+        "dialogue-create",
+        "/partners/",
+        follow=("partner-detail", "dialogue-create"),
+        submit="Save",
+        variant=True,
+    ),
+    Step("dialogue-edit", "/dialogues/", follow=("dialogue-detail", "dialogue-edit")),
+    Step(
+        "dialogue-brief",
+        "/partners/",
+        follow=("partner-detail", "dialogue-brief"),
+        shot="dialogue-brief",
+    ),
+)
 # The demo's Central America analysis is shared with the region's partners.
 _ANALYSES_READ = (
     Step("analysis-list", "/analyses/", shot="analysis-list"),
@@ -160,6 +191,7 @@ _STAFF = (
     *_STORIES,
     *_STORY_WORK,
     *_REPORT,
+    *_DIALOGUE_WORK,
     Step("report-rebuild", "/reports/rebuild/"),
     *_ANALYSES,
     *_ACCOUNT,
@@ -194,6 +226,7 @@ _PARTNER = (
     *_STORIES,
     *_STORY_WORK,
     *_REPORT,
+    *_DIALOGUES,
     Step("analysis-list", "/analyses/"),
     *_ACCOUNT,
     *_NOT_FOUND,

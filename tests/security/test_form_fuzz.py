@@ -22,12 +22,17 @@ from analyses import services as analysis_services
 from analyses.forms import AnalysisForm
 from analyses.models import RegionalAnalysis
 from conftest import World
+from dialogues import forms as dialogue_forms
+from dialogues import services as dialogue_services
+from dialogues.models import Dialogue
 from portal.forms import OneTimeCodeForm
+from portal.models import User
 from progress import links, services
 from progress.forms import CommentForm, ReviewForm, StoryForm
 from progress.link_forms import LinkForm, LinkStoryForm
 from progress.models import ChangeStory, ChangeType, TargetGroup
 from reporting import reports
+from tests import factories
 
 EXAMPLES = 40
 FUZZ = settings(
@@ -184,6 +189,72 @@ def test_the_code_and_report_filter_forms(world: World) -> None:
             reports.build_report(world.users["officer"], report.filters())
 
     run()
+
+
+def test_the_dialogue_forms(world: World) -> None:
+    staff = world.users["staff"]
+    dialogue = factories.DialogueFactory.create(partner=world.alpha)
+    action = factories.AgreedActionFactory.create(dialogue=dialogue)
+    owners = [(str(staff.pk), "staff"), (str(world.users["officer"].pk), "officer")]
+
+    @FUZZ
+    @given(
+        generated=from_form(
+            dialogue_forms.DialogueForm,  # type: ignore[arg-type]  # a ModelForm is a form too
+            form_kwargs={"user": staff, "partner": world.alpha, "instance": Dialogue()},
+            other_participants=TEXT,
+            agenda=TEXT,
+            notes=TEXT,
+            story_references=TEXT,
+            staff_participants=choices(User),
+            partner_participants=choices(User),
+        ),
+        action_form=from_form(
+            dialogue_forms.ActionForm, form_kwargs={"owners": owners}, description=TEXT
+        ),
+        comment=from_form(dialogue_forms.CommentForm, text=TEXT),
+        status=from_form(dialogue_forms.ActionStatusForm, reason=TEXT),
+    )
+    def run(
+        generated: dialogue_forms.DialogueForm,
+        action_form: dialogue_forms.ActionForm,
+        comment: dialogue_forms.CommentForm,
+        status: dialogue_forms.ActionStatusForm,
+    ) -> None:
+        form = dialogue_forms.DialogueForm(
+            data=generated.data, instance=Dialogue(), user=staff, partner=world.alpha
+        )
+        action_valid = _valid_or_errors(action_form, "ActionForm")
+        if _valid_or_errors(form, "DialogueForm"):
+            drafts = (
+                [action_form.draft({pk: staff for pk, _name in owners})] if action_valid else []
+            )
+            _rolled_back(
+                lambda: dialogue_services.dialogue_save(
+                    actor=staff,
+                    dialogue=form.instance,
+                    staff_participants=list(form.cleaned_data["staff_participants"]),
+                    partner_participants=list(form.cleaned_data["partner_participants"]),
+                    actions=drafts,
+                )
+            )
+        if _valid_or_errors(comment, "DialogueCommentForm"):
+            _rolled_back(
+                lambda: dialogue_services.dialogue_comment(
+                    actor=world.users["partner"],
+                    dialogue=dialogue,
+                    text=comment.cleaned_data["text"],
+                )
+            )
+        if _valid_or_errors(status, "ActionStatusForm"):
+            _rolled_back(
+                lambda: dialogue_services.action_set_status(
+                    actor=staff,
+                    action=action,
+                    status=status.cleaned_data["status"],
+                    reason=status.cleaned_data["reason"],
+                )
+            )
 
 
 def test_the_analysis_form(world: World) -> None:

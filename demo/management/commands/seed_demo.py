@@ -20,8 +20,10 @@ from django.db import transaction
 
 from demo.analyses import seed_analyses
 from demo.data_files import demo_data
+from demo.dialogues import dialogue_seeds, seed_dialogues
 from demo.stories import DEFAULT_STORIES, seed_stories
 from demo.world import seed_world
+from dialogues.models import Dialogue
 from partners.models import Partner
 from portal.models import User
 from programs.models import Activity, Program, Project
@@ -72,10 +74,13 @@ class Command(BaseCommand):
         self.verbosity = options["verbosity"]
         began = time.monotonic()
         demo_data()  # reads and checks the data files before anything is written
+        dialogue_seeds()
 
         with transaction.atomic():
             world = seed_world(seed)
         created = seed_stories(world, seed=seed, total=total, progress=self.report_progress)
+        # After the stories: a dialogue links those discussed in it.
+        seed_dialogues()
         # What staff wrote about the stories: after them, through the services.
         with transaction.atomic():
             seed_analyses(world)
@@ -100,6 +105,7 @@ class Command(BaseCommand):
             ("activities", str(Activity.objects.count())),
             ("stories", f"{ChangeStory.objects.count()} ({created} new)"),
             ("users", str(User.objects.count())),
+            ("dialogues", str(Dialogue.objects.count())),
         )
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (seed {seed}) in {seconds:.1f} s."))
         for label, value in rows:
