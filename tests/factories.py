@@ -30,6 +30,7 @@ from programs.models import (
     Project,
 )
 from progress.models import ChangeStory
+from risks.models import Risk
 
 PASSWORD = "correct horse battery staple"
 # Hashing a password with Argon2 for every user would dominate the suite's run time.
@@ -203,3 +204,17 @@ class AnalysisFactory(factory.django.DjangoModelFactory[RegionalAnalysis]):
     period_end = dt.date(2025, 12, 31)
     title = factory.Sequence(lambda n: f"Analysis {n}")
     context = "Elections in the autumn changed the room for organising."
+
+
+class RiskFactory(factory.django.DjangoModelFactory[Risk]):
+    class Meta:
+        model = Risk
+
+    partner = factory.SubFactory(PartnerFactory)
+    title = factory.Sequence(lambda n: f"Risk {n}")
+    description = "What could happen, and to whom."
+    category = "political"
+    likelihood = 3
+    impact = 3
+    mitigation = "What we do about it."
+    next_review = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=60))
