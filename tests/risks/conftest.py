@@ -27,7 +27,7 @@ def register(world: World) -> Register:
     alpha = factories.RiskFactory.create(
         partner=world.alpha,
         project=world.alpha_project,
-        title="Smear campaign against the women's front",
+        title="Smear campaign against the front leaders",
         category=Category.REPUTATIONAL,
         likelihood=3,
         impact=4,
