@@ -114,4 +114,3 @@ class ShareForm(forms.Form):
     shared = forms.TypedChoiceField(
         choices=[("1", _("Share")), ("0", _("Stop sharing"))], coerce=lambda value: value == "1"
     )
-

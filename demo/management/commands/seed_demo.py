@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from demo.data_files import demo_data
+from demo.risks import risk_data, seed_risks
 from demo.stories import DEFAULT_STORIES, seed_stories
 from demo.world import seed_world
 from partners.models import Partner
@@ -26,6 +27,7 @@ from portal.models import User
 from programs.models import Activity, Program, Project
 from progress.models import ChangeStory
 from reporting import aggregates
+from risks.models import Risk
 
 DEFAULT_SEED = 2026
 
@@ -71,10 +73,13 @@ class Command(BaseCommand):
         self.verbosity = options["verbosity"]
         began = time.monotonic()
         demo_data()  # reads and checks the data files before anything is written
+        risk_data()
 
         with transaction.atomic():
             world = seed_world(seed)
         created = seed_stories(world, seed=seed, total=total, progress=self.report_progress)
+        with transaction.atomic():
+            seed_risks(world)
         # Bulk inserts bypass the outbox: recompute the report figures from what is there now.
         aggregates.rebuild_all()
 
@@ -95,6 +100,7 @@ class Command(BaseCommand):
             ("projects", str(Project.objects.count())),
             ("activities", str(Activity.objects.count())),
             ("stories", f"{ChangeStory.objects.count()} ({created} new)"),
+            ("risks", str(Risk.objects.count())),
             ("users", str(User.objects.count())),
         )
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (seed {seed}) in {seconds:.1f} s."))
