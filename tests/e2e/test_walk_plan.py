@@ -24,6 +24,8 @@ NOT_WALKED = {
     "story-review": "a POST that redirects to the story",
     "story-comment": "a POST that redirects to the story",
     "story-attachment": "a file; the demo stories have no attachments",
+    "risk-status": "a POST that redirects to the risk",
+    "risk-share": "a POST that redirects to the risk",
 }
 
 

@@ -136,6 +136,35 @@ _ACTIVITIES = (
     ),
 )
 _NOT_FOUND = (Step("partner-detail", "/partners/999999/", status=404),)
+_RISKS = (
+    Step("risk-list", "/risks/", shot="risk-list"),
+    Step("risk-list", "/risks/?review=overdue&category=security", variant=True),
+    # A likelihood of 9: the filter form comes back with its error.
+    Step("risk-list", "/risks/?likelihood=9", errors=True, variant=True),
+    Step("risk-heat-map", "/risks/heat-map/", shot="risk-heat-map"),
+    Step("risk-heat-map", "/risks/heat-map/?region=latam&category=political", variant=True),
+    Step("risk-heat-map", "/risks/heat-map/?region=atlantis", errors=True, variant=True),
+    Step("risk-detail", "/risks/", follow=("risk-detail",), shot="risk-detail"),
+    Step("risk-create", "/risks/new/", shot="risk-form"),
+    Step("risk-create", "/risks/new/", submit="Save", variant=True),
+    Step("risk-edit", "/risks/", follow=("risk-detail", "risk-edit")),
+    Step("risk-reassess", "/risks/", follow=("risk-detail", "risk-reassess")),
+    # Sent as it comes (the values now): nothing changed, which the form says.
+    Step(
+        "risk-reassess",
+        "/risks/",
+        follow=("risk-detail", "risk-reassess"),
+        submit="Record the reassessment",
+        variant=True,
+    ),
+)
+# A partner's users read the risks staff share with them (each demo partner login has one).
+_PARTNER_RISKS = (
+    Step("risk-list", "/risks/"),
+    Step("risk-detail", "/risks/", follow=("risk-detail",), shot="risk-shared"),
+    # An empty comment comes back with its error.
+    Step("risk-comment", "/risks/", follow=("risk-detail",), submit="Add the comment"),
+)
 
 _STAFF = (
     Step("dashboard", "/", shot="dashboard"),
@@ -150,6 +179,7 @@ _STAFF = (
     *_STORY_WORK,
     *_REPORT,
     Step("report-rebuild", "/reports/rebuild/"),
+    *_RISKS,
     *_ACCOUNT,
     # The Django admin, bounded: its start page, the story list and one story.
     Step("admin:index", "/admin/"),
@@ -182,6 +212,7 @@ _PARTNER = (
     *_STORIES,
     *_STORY_WORK,
     *_REPORT,
+    *_PARTNER_RISKS,
     *_ACCOUNT,
     *_NOT_FOUND,
 )
