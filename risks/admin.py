@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
 from portal.admin_scoping import ScopedModelAdmin
+from risks import services
 from risks.models import Risk, RiskComment, RiskReassessment
 
 
@@ -22,8 +24,47 @@ class ReadOnlyRowsMixin:
         return False
 
 
+class RiskAdminForm(forms.ModelForm):
+    """Refuses on the form what the service would refuse on saving (another partner's project,
+    an owner who may not read the risk), so that the admin shows an error rather than failing."""
+
+    actor: Any = None
+
+    class Meta:
+        model = Risk
+        fields = [
+            "partner",
+            "project",
+            "title",
+            "description",
+            "category",
+            "likelihood",
+            "impact",
+            "mitigation",
+            "owner",
+            "next_review",
+            "status",
+            "shared_with_partner",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.actor is None or self.errors:
+            return data
+        # The values as they will be saved: the form's, or the risk's for fields not on it.
+        draft = Risk(
+            partner=data.get("partner") or getattr(self.instance, "partner", None),
+            project=data.get("project", self.instance.project),
+            owner=data.get("owner", self.instance.owner),
+        )
+        for field, message in services.risk_choice_errors(self.actor, draft).items():
+            self.add_error(field if field in self.fields else None, message)
+        return data
+
+
 @admin.register(Risk)
 class RiskAdmin(ScopedModelAdmin):
+    form = RiskAdminForm
     list_display = ("title", "category", "likelihood", "impact", "status", "next_review", "owner")
     list_filter = ("category", "status", "shared_with_partner")
     search_fields = ("title",)
@@ -37,6 +78,13 @@ class RiskAdmin(ScopedModelAdmin):
         if obj is not None:
             fields += ("partner", "likelihood", "impact")
         return fields
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user  # type: ignore[attr-defined]
+        return form
 
 
 @admin.register(RiskReassessment)

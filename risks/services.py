@@ -49,6 +49,16 @@ def _check_risk(actor: User, risk: Risk) -> None:
     """The partner, project and owner the actor chose: in its scope and consistent."""
     if not visible_partners(actor).filter(pk=risk.partner_id).exists():
         raise PermissionDenied
+    errors = risk_choice_errors(actor, risk)
+    if errors:
+        raise ValidationError(errors)
+
+
+def risk_choice_errors(actor: User, risk: Risk) -> dict[str, str]:
+    """What is wrong with the project and owner chosen for the risk (the admin's form shows it
+    before the save)."""
+    if risk.partner_id is None:
+        return {}
     errors: dict[str, str] = {}
     if risk.project_id is not None and (
         not visible_projects(actor).filter(pk=risk.project_id, partner_id=risk.partner_id).exists()
@@ -62,8 +72,7 @@ def _check_risk(actor: User, risk: Risk) -> None:
             if risk.partner.is_confidential
             else _("The owner is a member of staff.")
         )
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 @transaction.atomic

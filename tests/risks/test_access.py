@@ -201,3 +201,37 @@ def test_the_dashboard_lists_the_users_own_reviews_overdue_and_due_soon(
     assert overdue.title in body and soon.title in body
     for absent in (later, closed, others):
         assert absent.title not in body
+
+
+def test_the_admin_records_a_risk_through_the_service_and_refuses_bad_choices(
+    register: Register, client_as: Callable[[str], Client]
+) -> None:
+    import datetime as dt
+
+    client = client_as("staff")
+    url = reverse("admin:risks_risk_add")
+    data = {
+        "partner": register.world.hidden.pk,
+        "title": "Recorded in the admin",
+        "category": "security",
+        "likelihood": "2",
+        "impact": "2",
+        "next_review": (dt.date.today() + dt.timedelta(days=10)).isoformat(),
+        "status": "open",
+        "owner": register.world.users["officer"].pk,  # may not read a confidential risk
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "cleared staff" in response.content.decode()
+    for bad in ({"likelihood": "6"}, {"project": register.world.beta_project.pk}):
+        assert client.post(url, {**data, "owner": "", **bad}).status_code == 200
+    assert not Risk.objects.filter(title="Recorded in the admin").exists()
+    response = client.post(url, {**data, "owner": register.world.users["staff"].pk})
+    assert response.status_code == 302
+    risk = Risk.objects.get(title="Recorded in the admin")
+    assert risk.created_by == register.world.users["staff"]  # through the service
+    # Once recorded, its scores change only by reassessment.
+    change = client.get(reverse("admin:risks_risk_change", args=[risk.pk])).content.decode()
+    assert 'name="likelihood"' not in change
+    # The history rows are read-only.
+    assert client.get(reverse("admin:risks_riskreassessment_add")).status_code == 403
