@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Max, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partners.regions import Region
 from portal.charts import Chart, Label, Shape
@@ -158,11 +159,11 @@ def draw(heat: HeatMap) -> Chart:
         for column, (impact, count, href) in enumerate(cells):
             x = LEFT + column * CELL
             score = likelihood * impact
-            title = _("Likelihood %(likelihood)d, impact %(impact)d: %(count)d open risks") % {
-                "likelihood": likelihood,
-                "impact": impact,
-                "count": count,
-            }
+            title = ngettext(
+                "Likelihood %(likelihood)d, impact %(impact)d: %(count)d open risk",
+                "Likelihood %(likelihood)d, impact %(impact)d: %(count)d open risks",
+                count,
+            ) % {"likelihood": likelihood, "impact": impact, "count": count}
             chart.shapes.append(
                 Shape(x + 1, y + 1, CELL - 2, CELL - 2, band(score), title, href if count else "")
             )

@@ -23,22 +23,23 @@ PAGES = [
     (
         "dashboard",
         None,
-        10,
+        11,
         "partners, active projects, programmes by area, stories by status, "
         "planned activities, held activities; from the aggregates: verified stories by type, "
-        "the change types, the figures' date, whether a refresh is pending",
+        "the change types, the figures' date, whether a refresh is pending; the user's risk "
+        "reviews due",
     ),
     ("partner-list", None, 3, "country choices, count, page"),
-    ("partner-detail", "alpha", 5, "partner, projects, story counts, contacts, networks"),
-    ("partner-detail", "hidden", 6, "the same, plus the access-log row"),
+    ("partner-detail", "alpha", 6, "partner, projects, story counts, risks, contacts, networks"),
+    ("partner-detail", "hidden", 7, "the same, plus the access-log row"),
     ("program-list", None, 1, "programmes with their project counts"),
     ("project-list", None, 4, "country choices, programme choices, count, page"),
     ("program-detail", "program", 4, "programme, projects with partners, funders, networks"),
     (
         "project-detail",
         "alpha_project",
-        3,
-        "project with partner and programme, activities, stories",
+        4,
+        "project with partner and programme, activities, stories, risks",
     ),
     ("network-list", None, 1, "networks with member counts"),
     ("network-detail", "network", 4, "network, partners, programmes, memberships"),
@@ -89,5 +90,5 @@ def test_it_keeps_the_officer_dashboard_as_cheap_as_the_staff_one(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     client = client_as("officer")
-    with django_assert_num_queries(2 + 10):
+    with django_assert_num_queries(2 + 11):
         client.get(reverse("dashboard"))
