@@ -37,7 +37,7 @@ def project_risks(request: HttpRequest, project: Project) -> dict[str, Any] | No
     return {
         "risks": visible_risks(user)
         .filter(project=project)
-        .order_by("status", "next_review", "pk")[:SECTION_LIMIT]
+        .order_by("-status", "next_review", "pk")[:SECTION_LIMIT]
     }
 
 

@@ -44,7 +44,8 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     risks = (
         visible_risks(user)
         .select_related("partner", "owner")
-        .order_by("status", "next_review", "pk")
+        # Open risks first ("open" sorts after "closed"), the next review first among them.
+        .order_by("-status", "next_review", "pk")
     )
     filterset = RiskFilter(request.GET, queryset=risks, user=user)
     return render(

@@ -270,3 +270,18 @@ SECTION_QUERIES = {
 
 def _risk_queries(captured: list[dict[str, str]]) -> int:
     return sum(1 for query in captured if '"risks_risk"' in query["sql"])
+
+
+def test_the_register_lists_open_risks_first_by_their_next_review(
+    register: Register, client_as: Callable[[str], Client]
+) -> None:
+    closed = factories.RiskFactory.create(
+        partner=register.world.beta,
+        status=Risk.Status.CLOSED,
+        next_review=dt.date.today() - dt.timedelta(days=100),
+    )
+    page = client_as("staff").get(reverse("risk-list")).context["page"]
+    risks = list(page)
+    assert risks[-1] == closed
+    open_reviews = [risk.next_review for risk in risks[:-1]]
+    assert open_reviews == sorted(open_reviews)
