@@ -23,6 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("report"), _("Reports")),
             (reverse("dialogue-list"), _("Dialogues")),
             (reverse("analysis-list"), _("Analyses")),
+            (reverse("risk-list"), _("Risks")),
             (reverse("network-list"), _("Networks")),
         ]
     elif user.is_partner_user:
@@ -33,6 +34,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("activity-list"), _("Activities")),
             (reverse("report"), _("Report")),
             (reverse("program-list"), _("Programmes")),
+            (reverse("risk-list"), _("Risks")),
         ]
     elif user.is_network_member:
         items = [

@@ -23,6 +23,7 @@ from dialogues.models import AgreedAction, Dialogue, DialogueComment
 from partners.models import MemberOrganisation, Partner
 from portal.models import AccessLog, User
 from progress.models import ChangeStory, StoryEvent, Storyteller, SubmissionLink
+from risks.models import Risk, RiskComment, RiskReassessment
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,46 @@ def _audit_entries_by(user: User) -> list[dict[str, Any]]:
         }
         for entry in entries
     ]
+
+
+def _risk_records(user: User) -> dict[str, list[dict[str, Any]]]:
+    """The risks the user owns, the reassessments they made and the comments they wrote.
+
+    A risk is listed by id, partner and state, not by its words: those are the organisation's
+    record of a partner's situation, not data about the user. The user's own words (the notes
+    of their reassessments, their comments) are theirs and are included.
+    """
+    owned = Risk.objects.filter(owner=user).order_by("created_at", "pk")
+    reassessments = RiskReassessment.objects.filter(assessed_by=user).order_by("assessed_at", "pk")
+    comments = RiskComment.objects.filter(author=user).order_by("created_at", "pk")
+    return {
+        "risks_owned": [
+            {
+                "id": risk.pk,
+                "partner": risk.partner_id,
+                "project": risk.project_id,
+                "category": risk.category,
+                "status": risk.status,
+                "next_review": risk.next_review,
+                "created_at": risk.created_at,
+            }
+            for risk in owned
+        ],
+        "risk_reassessments": [
+            {
+                "risk": row.risk_id,
+                "at": row.assessed_at,
+                "likelihood": [row.old_likelihood, row.new_likelihood],
+                "impact": [row.old_impact, row.new_impact],
+                "note": row.note,
+            }
+            for row in reassessments
+        ],
+        "risk_comments": [
+            {"risk": comment.risk_id, "at": comment.created_at, "text": comment.text}
+            for comment in comments
+        ],
+    }
 
 
 def _login_records(username: str) -> dict[str, list[dict[str, Any]]]:
@@ -238,6 +279,7 @@ def user_personal_data(*, user: User) -> dict[str, Any]:
             for link in links
         ],
         "partner_dialogues": _dialogue_records(user),
+        **_risk_records(user),
         "changes_recorded": _audit_entries_by(user),
         "login_records": _login_records(user.username),
         "regional_analyses_written": [

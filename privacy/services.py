@@ -39,6 +39,7 @@ from portal.models import User
 from privacy.documents import export_document, storyteller_personal_data, user_personal_data
 from progress import services as story_services
 from progress.models import ChangeStory, Storyteller
+from risks.models import Risk
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +107,8 @@ def user_erase(*, actor: User, user: User) -> User:
 
     The account's row stays, so that the stories, history, links and audit entries that point at
     it keep their meaning without naming anyone. The login records kept under the old username
-    (times, addresses, browsers) are deleted.
+    (times, addresses, browsers) are deleted. The risks it owned lose their owner, so that their
+    reviews show as waiting for one.
     """
     _require_administrator(actor)
     if user.pk == actor.pk:
@@ -130,6 +132,8 @@ def user_erase(*, actor: User, user: User) -> User:
         device.delete()
     for model in (LoginLog, AccessFailureLog, AccessAttempt):
         model.objects.filter(username=old_username).delete()
+    # An erased account reviews nothing: its risks wait for a new owner, and show as ownerless.
+    Risk.objects.filter(owner=user).update(owner=None)
     # django-auditlog copies the actor's e-mail into each entry; the actor id stays.
     LogEntry.objects.filter(actor=user).update(actor_email=None)
     # Django's admin history names the account by its username.

@@ -31,6 +31,7 @@ from programs.models import (
     Project,
 )
 from progress.models import ChangeStory
+from risks.models import Risk
 
 PASSWORD = "correct horse battery staple"
 # Hashing a password with Argon2 for every user would dominate the suite's run time.
@@ -234,3 +235,17 @@ class DialogueCommentFactory(factory.django.DjangoModelFactory[DialogueComment])
 
     dialogue = factory.SubFactory(DialogueFactory)
     text = "The budget line for travel is missing."
+
+
+class RiskFactory(factory.django.DjangoModelFactory[Risk]):
+    class Meta:
+        model = Risk
+
+    partner = factory.SubFactory(PartnerFactory)
+    title = factory.Sequence(lambda n: f"Risk {n}")
+    description = "What could happen, and to whom."
+    category = "political"
+    likelihood = 3
+    impact = 3
+    mitigation = "What we do about it."
+    next_review = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=60))

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models, transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from demo.risks import seed_risks
 from demo.stories import seed_stories
 from demo.world import seed_world
 from partners.models import (
@@ -37,9 +38,13 @@ from progress.models import (
 )
 from reporting import aggregates
 from reporting.models import ActivityAggregate, StoryAggregate, StoryStatusCount
+from risks.models import Risk, RiskComment, RiskReassessment
 
 # In an order that deletes what points at a row before the row.
 DEMO_MODELS: tuple[type[models.Model], ...] = (
+    RiskComment,
+    RiskReassessment,
+    Risk,
     ChangeStory,
     Storyteller,
     StoryEvent,
@@ -81,6 +86,13 @@ def natural_key(row: models.Model) -> str:
             return f"{row.year} / {row.owner_unit} / {row.title}"
         case PlannedActivity():
             return f"{natural_key(row.plan)} / {row.title}"
+        case Risk():
+            return f"{row.partner.name} / {row.title}"
+        case RiskReassessment() | RiskComment():
+            # In a risk, in the order they were written (their own rows carry no name).
+            siblings = type(row)._default_manager.filter(risk=row.risk).order_by("pk")
+            position = list(siblings.values_list("pk", flat=True)).index(row.pk)
+            return f"{natural_key(row.risk)} / {type(row).__name__} {position}"
     raise TypeError(f"no natural key for {type(row).__name__}")
 
 
@@ -138,4 +150,6 @@ def seed(*, seed: int, stories: int, through_services: int) -> None:
         progress=lambda done, created: None,
         through_services=through_services,
     )
+    with transaction.atomic():
+        seed_risks(world)
     aggregates.rebuild_all()

@@ -27,6 +27,8 @@ NOT_WALKED = {
     "dialogue-comment": "a POST that redirects to the dialogue",
     "dialogue-confirm": "a POST that redirects to the dialogue",
     "action-status": "a POST that redirects to the dialogue",
+    "risk-status": "a POST that redirects to the risk",
+    "risk-share": "a POST that redirects to the risk",
 }
 
 

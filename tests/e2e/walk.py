@@ -178,6 +178,35 @@ _ANALYSES = (
     Step("analysis-create", "/analyses/new/", submit="Save", variant=True),
     Step("analysis-edit", "/analyses/", follow=("analysis-detail", "analysis-edit")),
 )
+_RISKS = (
+    Step("risk-list", "/risks/", shot="risk-list"),
+    Step("risk-list", "/risks/?review=overdue&category=security", variant=True),
+    # A likelihood of 9: the filter form comes back with its error.
+    Step("risk-list", "/risks/?likelihood=9", errors=True, variant=True),
+    Step("risk-heat-map", "/risks/heat-map/", shot="risk-heat-map"),
+    Step("risk-heat-map", "/risks/heat-map/?region=latam&category=political", variant=True),
+    Step("risk-heat-map", "/risks/heat-map/?region=atlantis", errors=True, variant=True),
+    Step("risk-detail", "/risks/", follow=("risk-detail",), shot="risk-detail"),
+    Step("risk-create", "/risks/new/", shot="risk-form"),
+    Step("risk-create", "/risks/new/", submit="Save", variant=True),
+    Step("risk-edit", "/risks/", follow=("risk-detail", "risk-edit")),
+    Step("risk-reassess", "/risks/", follow=("risk-detail", "risk-reassess")),
+    # Sent as it comes (the values now): nothing changed, which the form says.
+    Step(
+        "risk-reassess",
+        "/risks/",
+        follow=("risk-detail", "risk-reassess"),
+        submit="Record the reassessment",
+        variant=True,
+    ),
+)
+# A partner's users read the risks staff share with them (each demo partner login has one).
+_PARTNER_RISKS = (
+    Step("risk-list", "/risks/"),
+    Step("risk-detail", "/risks/", follow=("risk-detail",), shot="risk-shared"),
+    # An empty comment comes back with its error.
+    Step("risk-comment", "/risks/", follow=("risk-detail",), submit="Add the comment"),
+)
 
 _STAFF = (
     Step("dashboard", "/", shot="dashboard"),
@@ -194,6 +223,7 @@ _STAFF = (
     *_DIALOGUE_WORK,
     Step("report-rebuild", "/reports/rebuild/"),
     *_ANALYSES,
+    *_RISKS,
     *_ACCOUNT,
     # The Django admin, bounded: its start page, the story list and one story.
     Step("admin:index", "/admin/"),
@@ -228,6 +258,7 @@ _PARTNER = (
     *_REPORT,
     *_DIALOGUES,
     Step("analysis-list", "/analyses/"),
+    *_PARTNER_RISKS,
     *_ACCOUNT,
     *_NOT_FOUND,
 )

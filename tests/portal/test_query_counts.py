@@ -23,28 +23,29 @@ PAGES = [
     (
         "dashboard",
         None,
-        11,
+        12,
         "partners, active projects, programmes by area, stories by status, "
         "planned activities, held activities; from the aggregates: verified stories by type, "
         "the change types, the figures' date, whether a refresh is pending; "
-        "the person's agreed actions due",
+        "the person's agreed actions due, the person's risk reviews due",
     ),
     ("partner-list", None, 3, "country choices, count, page"),
     (
         "partner-detail",
         "alpha",
-        7,
-        "partner, projects, story counts, contacts, networks, latest dialogues, open actions",
+        8,
+        "partner, projects, story counts, risks, contacts, networks, latest dialogues, "
+        "open actions",
     ),
-    ("partner-detail", "hidden", 8, "the same, plus the access-log row"),
+    ("partner-detail", "hidden", 9, "the same, plus the access-log row"),
     ("program-list", None, 1, "programmes with their project counts"),
     ("project-list", None, 4, "country choices, programme choices, count, page"),
     ("program-detail", "program", 4, "programme, projects with partners, funders, networks"),
     (
         "project-detail",
         "alpha_project",
-        3,
-        "project with partner and programme, activities, stories",
+        4,
+        "project with partner and programme, activities, stories, risks",
     ),
     ("network-list", None, 1, "networks with member counts"),
     ("network-detail", "network", 4, "network, partners, programmes, memberships"),
@@ -100,5 +101,5 @@ def test_it_keeps_the_officer_dashboard_as_cheap_as_the_staff_one(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     client = client_as("officer")
-    with django_assert_num_queries(2 + 11):
+    with django_assert_num_queries(2 + 12):
         client.get(reverse("dashboard"))

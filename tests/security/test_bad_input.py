@@ -24,6 +24,8 @@ from pytest_django.fixtures import Settings
 
 from conftest import World
 from progress.models import ChangeStory, SubmissionLink
+from risks.models import Risk
+from tests import factories
 from tests.factories import PASSWORD
 from tests.form_data import public_story_data, story_form_data
 from tests.security.payloads import FILES, PAYLOADS
@@ -46,6 +48,18 @@ LIST_PARAMETERS: dict[str, tuple[str, ...]] = {
     ),
     "program-list": ("focus_area",),
     "dialogue-list": ("partner", "status", "page"),
+    "risk-list": (
+        "partner",
+        "category",
+        "status",
+        "review",
+        "region",
+        "program",
+        "likelihood",
+        "impact",
+        "page",
+    ),
+    "risk-heat-map": ("region", "category", "program"),
 }
 # Read by hand-written code rather than by a form field: also tried alone.
 SINGLE_PARAMETERS = ("q", "page")
@@ -297,6 +311,72 @@ def test_it_refuses_or_escapes_every_payload_in_the_public_link_form(
         for _label, payload in PAYLOADS:
             assert not _unescaped(payload, page.content.decode())
     _report(capsys, "public link form", len(PAYLOADS), before)
+
+
+# --- The risk register's forms ------------------------------------------------------------------
+
+RISK_TEXT_FIELDS = ("title", "description", "mitigation")
+RISK_CHOICE_FIELDS = ("partner", "project", "category", "likelihood", "impact", "owner")
+
+
+def test_it_refuses_or_escapes_every_payload_in_the_risk_forms(
+    world: World, client_as: Callable[[str], Client], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The risk form (text and choices), the reassessment and the comment: a message or a saved
+    record shown escaped, and the close and share actions a 400, never a server error."""
+    staff, partner = client_as("staff"), client_as("partner")
+    risk = factories.RiskFactory.create(partner=world.alpha, shared_with_partner=True)
+    base: dict[str, Any] = {
+        "partner": world.alpha.pk,
+        "title": "A risk",
+        "category": "political",
+        "likelihood": "2",
+        "impact": "3",
+        "next_review": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
+    }
+    before, stored = Counter.requests, 0
+    for index, (label, payload) in enumerate(PAYLOADS):
+        posts = [{**base, **dict.fromkeys(RISK_TEXT_FIELDS, payload)}]
+        posts += [{**base, field: payload} for field in _choices_for(index, RISK_CHOICE_FIELDS)]
+        posts.append({**base, "next_review": payload})
+        for data in posts:
+            what = f"risk-create={label}"
+            response = _check(staff.post(reverse("risk-create"), data), what)
+            if response.status_code == 302:
+                stored += 1
+                page = _check(staff.get(response["Location"]), what)
+                assert not _unescaped(payload, page.content.decode()), what
+            else:
+                assert response.status_code == 200, what
+                assert "invalid-feedback" in response.content.decode(), what
+                assert not _unescaped(payload, response.content.decode()), what
+        actions: tuple[tuple[str, dict[str, str], Client], ...] = (
+            (
+                reverse("risk-reassess", args=[risk.pk]),
+                {"likelihood": payload, "impact": "2"},
+                staff,
+            ),
+            (
+                reverse("risk-reassess", args=[risk.pk]),
+                {"likelihood": "1", "impact": "5", "note": payload},
+                staff,
+            ),
+            (reverse("risk-comment", args=[risk.pk]), {"text": payload}, partner),
+        )
+        for url, data, client in actions:
+            response = _check(client.post(url, data), f"{url} {label}")
+            assert response.status_code in (200, 302), f"{url} {label}"
+            assert not _unescaped(payload, response.content.decode()), f"{url} {label}"
+        for name, field in (("risk-status", "status"), ("risk-share", "shared")):
+            response = _check(staff.post(reverse(name, args=[risk.pk]), {field: payload}), label)
+            assert response.status_code in (302, 400), f"{name} {label}"
+        # A payload such as "0" stops the sharing: the partner's next comment must still land.
+        Risk.objects.filter(pk=risk.pk).update(shared_with_partner=True)
+    page = _check(partner.get(reverse("risk-detail", args=[risk.pk])), "comments")
+    for _label, payload in PAYLOADS:
+        assert not _unescaped(payload, page.content.decode())
+    assert stored, "no payload was ever stored: the form refuses everything"
+    _report(capsys, "risk forms", len(PAYLOADS), before)
 
 
 # --- Login and one-time code ----------------------------------------------------------------------

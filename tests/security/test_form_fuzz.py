@@ -32,6 +32,12 @@ from progress.forms import CommentForm, ReviewForm, StoryForm
 from progress.link_forms import LinkForm, LinkStoryForm
 from progress.models import ChangeStory, ChangeType, TargetGroup
 from reporting import reports
+from risks import services as risk_services
+from risks.filters import HeatMapFilterForm
+from risks.forms import CommentForm as RiskCommentForm
+from risks.forms import ReassessForm, RiskForm
+from risks.heatmap import heat_map
+from risks.models import Risk
 from tests import factories
 
 EXAMPLES = 40
@@ -296,6 +302,55 @@ def test_the_analysis_form(world: World) -> None:
 
             _rolled_back(save)
             assert not RegionalAnalysis.objects.exists()
+
+    run()
+
+
+def test_the_risk_forms(world: World) -> None:
+    staff = world.users["officer"]
+    risk = factories.RiskFactory.create(partner=world.alpha, shared_with_partner=True)
+
+    @FUZZ
+    @given(
+        generated=from_form(
+            RiskForm,  # type: ignore[arg-type]  # a ModelForm is a form too
+            form_kwargs={"user": staff, "instance": Risk()},
+            title=TEXT,
+            description=TEXT,
+            mitigation=TEXT,
+        ),
+        reassess=from_form(ReassessForm, note=TEXT),
+        comment=from_form(RiskCommentForm, text=TEXT),
+        heat=from_form(HeatMapFilterForm, form_kwargs={"user": staff}),
+    )
+    def run(
+        generated: RiskForm,
+        reassess: ReassessForm,
+        comment: RiskCommentForm,
+        heat: HeatMapFilterForm,
+    ) -> None:
+        form = RiskForm(data=generated.data, instance=Risk(), user=staff)
+        if _valid_or_errors(form, "RiskForm"):
+            _rolled_back(lambda: risk_services.risk_save(actor=staff, risk=form.instance))
+        if _valid_or_errors(reassess, "ReassessForm"):
+            data = reassess.cleaned_data
+            _rolled_back(
+                lambda: risk_services.risk_reassess(
+                    actor=staff,
+                    risk=risk,
+                    likelihood=data["likelihood"],
+                    impact=data["impact"],
+                    note=data["note"],
+                )
+            )
+        if _valid_or_errors(comment, "RiskCommentForm"):
+            _rolled_back(
+                lambda: risk_services.risk_comment(
+                    actor=world.users["partner"], risk=risk, text=comment.cleaned_data["text"]
+                )
+            )
+        if _valid_or_errors(heat, "HeatMapFilterForm"):
+            heat_map(staff, heat.filters())
 
     run()
 

@@ -66,6 +66,29 @@ def exposed(world: World) -> World:
     )
     factories.DialogueCommentFactory.create(dialogue=hidden_dialogue, text="Izmir is calm.")
     factories.AgreedActionFactory.create(dialogue__partner=world.alpha)
+    # Risks: the confidential partner's exposure risk, reassessed and commented, beside a
+    # visible one in the same category, so that the heat map and the register show both.
+    hidden_risk = factories.RiskFactory.create(
+        partner=world.hidden,
+        project=world.hidden_project,
+        title="Members in Izmir exposed",
+        description="The list of members in Izmir.",
+        mitigation="Keep the Izmir list offline.",
+        category="security",
+        likelihood=5,
+        impact=5,
+        shared_with_partner=True,
+    )
+    hidden_risk.reassessments.create(
+        old_likelihood=4, old_impact=5, new_likelihood=5, new_impact=5, note="Izmir raids."
+    )
+    hidden_risk.comments.create(author=world.users["secret"], text="Izmir is calm today.")
+    factories.RiskFactory.create(
+        partner=world.alpha,
+        project=world.alpha_project,
+        category="security",
+        shared_with_partner=True,
+    )
     aggregates.rebuild_all()
     return world
 

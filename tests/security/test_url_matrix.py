@@ -36,6 +36,7 @@ from dialogues.models import AgreedAction, Dialogue, DialogueComment
 from progress import attachments
 from progress.models import ChangeStory, StoryAttachment, StoryEvent, SubmissionLink
 from reporting.models import ReportState
+from risks.models import Risk, RiskComment
 from tests import factories
 
 ANONYMOUS = "anonymous"
@@ -226,6 +227,27 @@ def _action_args(world: World, kind: str) -> Args:
     return _pk(action)
 
 
+def _risk(world: World, kind: str, **overrides: object) -> Risk:
+    """A risk of the partner, shared with its users (they may read and comment on it)."""
+    fields: dict[str, Any] = {
+        "partner": _partner(world, kind),
+        "project": _project(world, kind),
+        "title": f"Risk of {_partner(world, kind).name}",
+        "shared_with_partner": True,
+        "owner": world.users["staff"],
+    }
+    fields.update(overrides)
+    return factories.RiskFactory.create(**fields)
+
+
+def _risk_args(world: World, kind: str) -> Args:
+    """own: Alpha's, shared with it; foreign: Beta's, shared with it; confidential: Hidden's,
+    shared with it; unshared: Alpha's, not shared (staff only)."""
+    if kind == "unshared":
+        return _pk(_risk(world, "own", shared_with_partner=False))
+    return _pk(_risk(world, kind))
+
+
 def _link_args(world: World, kind: str) -> Args:
     return _pk(_link(world, kind))
 
@@ -291,6 +313,18 @@ def _notes_confirmed(obj: Model | None) -> bool:
 
 def _action_done(obj: Model | None) -> bool:
     return AgreedAction.objects.get(pk=_id(obj)).status == AgreedAction.Status.DONE
+
+
+def _risk_closed(obj: Model | None) -> bool:
+    return Risk.objects.get(pk=_id(obj)).status == Risk.Status.CLOSED
+
+
+def _risk_unshared(obj: Model | None) -> bool:
+    return not Risk.objects.get(pk=_id(obj)).shared_with_partner
+
+
+def _risk_commented(obj: Model | None) -> bool:
+    return RiskComment.objects.filter(risk_id=_id(obj)).exists()
 
 
 def _revoked(obj: Model | None) -> bool:
@@ -508,6 +542,67 @@ EXPECTATIONS: dict[str, Page] = {
     "dialogue-brief": Page(
         get={"own": _only(STAFF), "foreign": _only(STAFF), "confidential": _only(CLEARED)},
         args=_partner_args,
+    ),
+    # --- The risk register: staff read what they may (officers no confidential partner's); a
+    # partner's users read and comment on their own organisation's shared risks.
+    "risk-list": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}),
+    "risk-heat-map": Page(get={NO_OBJECT: _only(STAFF)}),
+    "risk-create": Page(get={NO_OBJECT: _only(STAFF)}, wrong_method="delete"),
+    "risk-detail": Page(
+        get={
+            "own": _only((*STAFF, "partner")),
+            "foreign": _only((*STAFF, "partner2")),
+            "confidential": _only(SEES_CONFIDENTIAL),
+            "unshared": _only(STAFF),
+        },
+        args=_risk_args,
+    ),
+    "risk-edit": Page(
+        get={"own": _only(STAFF), "foreign": _only(STAFF), "confidential": _only(CLEARED)},
+        args=_risk_args,
+        wrong_method="delete",
+    ),
+    "risk-reassess": Page(
+        get={"own": _only(STAFF), "foreign": _only(STAFF), "confidential": _only(CLEARED)},
+        args=_risk_args,
+        wrong_method="delete",
+    ),
+    "risk-status": Page(
+        get=POST_ONLY,
+        args=_risk_args,
+        post={
+            "own": _only(STAFF, ANY_REDIRECT),
+            "foreign": _only(STAFF, ANY_REDIRECT),
+            "confidential": _only(CLEARED, ANY_REDIRECT),
+        },
+        post_data={"status": "closed"},
+        changed=_risk_closed,
+        wrong_method=None,
+    ),
+    "risk-share": Page(
+        get=POST_ONLY,
+        args=_risk_args,
+        post={
+            "own": _only(STAFF, ANY_REDIRECT),
+            "foreign": _only(STAFF, ANY_REDIRECT),
+            "confidential": _only(CLEARED, ANY_REDIRECT),
+        },
+        post_data={"shared": "0"},
+        changed=_risk_unshared,
+        wrong_method=None,
+    ),
+    "risk-comment": Page(
+        get=POST_ONLY,
+        args=_risk_args,
+        post={
+            "own": _only((*STAFF, "partner"), ANY_REDIRECT),
+            "foreign": _only((*STAFF, "partner2"), ANY_REDIRECT),
+            "confidential": _only(SEES_CONFIDENTIAL, ANY_REDIRECT),
+            "unshared": _only(()),
+        },
+        post_data={"text": "A comment from the matrix."},
+        changed=_risk_commented,
+        wrong_method=None,
     ),
     # --- Submission links
     "link-list": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}),

@@ -21,6 +21,7 @@ from django.db import transaction
 from demo.analyses import seed_analyses
 from demo.data_files import demo_data
 from demo.dialogues import dialogue_seeds, seed_dialogues
+from demo.risks import risk_data, seed_risks
 from demo.stories import DEFAULT_STORIES, seed_stories
 from demo.world import seed_world
 from dialogues.models import Dialogue
@@ -29,6 +30,7 @@ from portal.models import User
 from programs.models import Activity, Program, Project
 from progress.models import ChangeStory
 from reporting import aggregates
+from risks.models import Risk
 
 DEFAULT_SEED = 2026
 
@@ -75,12 +77,15 @@ class Command(BaseCommand):
         began = time.monotonic()
         demo_data()  # reads and checks the data files before anything is written
         dialogue_seeds()
+        risk_data()
 
         with transaction.atomic():
             world = seed_world(seed)
         created = seed_stories(world, seed=seed, total=total, progress=self.report_progress)
         # After the stories: a dialogue links those discussed in it.
         seed_dialogues()
+        with transaction.atomic():
+            seed_risks(world)
         # What staff wrote about the stories: after them, through the services.
         with transaction.atomic():
             seed_analyses(world)
@@ -104,8 +109,9 @@ class Command(BaseCommand):
             ("projects", str(Project.objects.count())),
             ("activities", str(Activity.objects.count())),
             ("stories", f"{ChangeStory.objects.count()} ({created} new)"),
-            ("users", str(User.objects.count())),
+            ("risks", str(Risk.objects.count())),
             ("dialogues", str(Dialogue.objects.count())),
+            ("users", str(User.objects.count())),
         )
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (seed {seed}) in {seconds:.1f} s."))
         for label, value in rows:
