@@ -22,6 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("activity-list"), _("Activities")),
             (reverse("report"), _("Reports")),
             (reverse("analysis-list"), _("Analyses")),
+            (reverse("assessment-home"), _("Self-assessments")),
             (reverse("network-list"), _("Networks")),
         ]
     elif user.is_partner_user:
@@ -29,6 +30,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("partner-detail", args=[user.partner_id]), _("Our organisation")),
             (reverse("story-list"), _("Stories")),
             (reverse("activity-list"), _("Activities")),
+            (reverse("assessment-home"), _("Self-assessment")),
             (reverse("report"), _("Report")),
             (reverse("program-list"), _("Programmes")),
         ]
