@@ -303,3 +303,25 @@ def test_query_counts_of_the_pages(
     # Session, user and second factor (3), the count (1), the page (1).
     with django_assert_num_queries(5):
         assert staff.get(reverse("assessment-home")).status_code == 200
+
+
+@pytest.mark.parametrize("rounds", [2, 8])
+def test_the_partner_page_section_costs_the_same_for_any_number_of_rounds(
+    world: World,
+    questionnaire: Questionnaire,
+    client_as: Callable[[str], Client],
+    django_assert_num_queries: DjangoAssertNumQueries,
+    rounds: int,
+) -> None:
+    for year in range(2025 - rounds, 2025):
+        factories.make_assessment(partner=world.alpha, questionnaire=questionnaire, year=year)
+    url = reverse("partner-detail", args=[world.alpha.pk])
+    staff, partner = client_as("staff"), client_as("partner")
+    # Session, user and second factor (3), partner, projects, story counts (3), the last two
+    # rounds, their dimensions' names and means (3), contacts, networks (2).
+    with django_assert_num_queries(11):
+        assert staff.get(url).status_code == 200
+    # Session and user (2), partner, story counts, projects (3), the rounds, names and means
+    # (3), this period's round (1), contacts (1; a partner user is in no network: no query).
+    with django_assert_num_queries(10):
+        assert partner.get(url).status_code == 200
