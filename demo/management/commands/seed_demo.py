@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from demo.assessments import seed_assessments
 from demo.data_files import demo_data
 from demo.stories import DEFAULT_STORIES, seed_stories
 from demo.world import seed_world
@@ -74,6 +75,7 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             world = seed_world(seed)
+            seed_assessments(seed)
         created = seed_stories(world, seed=seed, total=total, progress=self.report_progress)
         # Bulk inserts bypass the outbox: recompute the report figures from what is there now.
         aggregates.rebuild_all()
