@@ -45,6 +45,8 @@ LIST_PARAMETERS: dict[str, tuple[str, ...]] = {
         "page",
     ),
     "program-list": ("focus_area",),
+    "assessment-home": ("page",),
+    "assessment-distribution": ("period", "region", "program"),
 }
 # Read by hand-written code rather than by a form field: also tried alone.
 SINGLE_PARAMETERS = ("q", "page")
