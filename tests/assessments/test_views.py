@@ -325,3 +325,24 @@ def test_the_partner_page_section_costs_the_same_for_any_number_of_rounds(
     # (3), this period's round (1), contacts (1; a partner user is in no network: no query).
     with django_assert_num_queries(10):
         assert partner.get(url).status_code == 200
+
+
+def test_markup_in_an_example_is_shown_as_text(
+    world: World, questionnaire: Questionnaire, client_as: Callable[[str], Client]
+) -> None:
+    assessment = factories.make_assessment(
+        partner=world.alpha,
+        questionnaire=questionnaire,
+        year=timezone.localdate().year,
+        submitted=False,
+    )
+    data = _answers(questionnaire)
+    example = next(key for key in data if key.startswith("example_"))
+    client = client_as("partner")
+    client.post(
+        reverse("assessment-edit", args=[assessment.pk]),
+        {**data, example: "<script>alert(1)</script>", "submit": "1"},
+    )
+    body = client.get(reverse("assessment-detail", args=[assessment.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
