@@ -20,7 +20,9 @@ from tests import factories
 ROUND = st.tuples(st.booleans(), st.lists(st.integers(1, 5), min_size=4, max_size=4))
 
 
-def _direct(viewer: User, period: str, region: str) -> dict[str, tuple[int, ...]]:
+def _direct(
+    viewer: User, period: str, region: str, program_id: int | None
+) -> dict[str, tuple[int, ...]]:
     """Band counts by hand: the answers of every submitted round a staff member may count (all,
     confidential partners' included; nobody else counts any), grouped in Python."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(BANDS))
@@ -30,6 +32,11 @@ def _direct(viewer: User, period: str, region: str) -> dict[str, tuple[int, ...]
     if region:
         rounds = rounds.filter(partner__region=region)
     for assessment in rounds:
+        if (
+            program_id is not None
+            and not assessment.partner.projects.filter(program_id=program_id).exists()
+        ):
+            continue
         scores: dict[str, list[int]] = defaultdict(list)
         for answer in Answer.objects.filter(assessment=assessment).select_related(
             "statement__dimension"
@@ -47,11 +54,15 @@ def _direct(viewer: User, period: str, region: str) -> dict[str, tuple[int, ...]
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    rounds=st.lists(ROUND, min_size=5, max_size=5), region=st.sampled_from(["", "latam", "mena"])
+    rounds=st.lists(ROUND, min_size=5, max_size=5),
+    region=st.sampled_from(["", "latam", "mena"]),
+    by_program=st.booleans(),
 )
 def test_the_distribution_equals_a_direct_count(
-    world: World, rounds: list[tuple[bool, list[int]]], region: str
+    world: World, rounds: list[tuple[bool, list[int]]], region: str, by_program: bool
 ) -> None:
+    # The world's three partners have a project in its programme; the two more have none.
+    program_id = world.program.pk if by_program else None
     Assessment.objects.all().delete()
     questionnaire = factories.make_questionnaire(dimensions=2, statements=2)
     partners = [world.alpha, world.beta, world.hidden]
@@ -67,6 +78,6 @@ def test_the_distribution_equals_a_direct_count(
         )
     for role in ("staff", "officer", "partner", "member"):
         viewer = world.users[role]
-        rows = distribution(viewer, period_label="2025", region=region)
+        rows = distribution(viewer, period_label="2025", region=region, program_id=program_id)
         shown = {row.key: row.counts for row in rows if row.total}
-        assert shown == _direct(viewer, "2025", region), role
+        assert shown == _direct(viewer, "2025", region, program_id), role
