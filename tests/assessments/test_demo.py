@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from assessments.models import Assessment, DimensionComment, Questionnaire, Statement
 from assessments.selectors import partner_history
+from demo import assessments as demo_assessments
+from demo.data_files import DemoDataError
 from partners.models import Partner
 from portal.models import User
 
@@ -53,3 +55,23 @@ def test_the_demo_has_the_questionnaire_rounds_a_draft_and_comments(demo: None) 
     counts = (Assessment.objects.count(), DimensionComment.objects.count())
     call_command("seed_demo", stories=5, verbosity=0)
     assert (Assessment.objects.count(), DimensionComment.objects.count()) == counts
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"round": [{"partner": "X", "trend": "sideways"}]}, "unknown trend"),
+        (
+            {"comment": [{"partner": "X", "dimension": "nowhere", "author": "staff", "text": "."}]},
+            "unknown dimension",
+        ),
+    ],
+)
+def test_a_mistake_in_the_data_file_names_the_file(
+    monkeypatch: pytest.MonkeyPatch, change: dict[str, object], message: str
+) -> None:
+    data = demo_assessments._read("assessments.toml")
+    monkeypatch.setattr(demo_assessments, "_read", lambda name: {**data, **change})
+    with pytest.raises(DemoDataError, match=message) as error:
+        demo_assessments.load()
+    assert "demo/data/assessments.toml" in str(error.value)
