@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "partners",
     "programs",
     "progress",
+    "results",
     "dialogues",
     "risks",
     "assessments",

@@ -58,6 +58,7 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("", include("programs.urls")),
     path("", include("progress.urls")),
+    path("", include("results.urls")),
     path("", include("dialogues.urls")),
     path("", include("risks.urls")),
     path("", include("assessments.urls")),

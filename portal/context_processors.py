@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("story-list"), _("Stories")),
             (reverse("activity-list"), _("Activities")),
             (reverse("report"), _("Reports")),
+            (reverse("dialogue-list"), _("Dialogues")),
             (reverse("analysis-list"), _("Analyses")),
             (reverse("assessment-home"), _("Self-assessments")),
             (reverse("network-list"), _("Networks")),
@@ -29,6 +30,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items = [
             (reverse("partner-detail", args=[user.partner_id]), _("Our organisation")),
             (reverse("story-list"), _("Stories")),
+            (reverse("dialogue-list"), _("Dialogues")),
             (reverse("activity-list"), _("Activities")),
             (reverse("assessment-home"), _("Self-assessment")),
             (reverse("report"), _("Report")),

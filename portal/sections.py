@@ -8,7 +8,9 @@ slot. A provider that has nothing to show returns None.
 
 Pages and their slots: ``partner-detail`` (``lead`` above everything, ``main`` the left column),
 ``project-detail`` (``facts``), ``network-detail`` (``columns``), ``staff-dashboard`` (``work``:
-what waits for the person, above the figures; the object is the user).
+what waits for the person, above the figures; the object is the user), ``dialogue-brief`` (``main``:
+what staff read before the next dialogue with the partner, below the dialogues' own parts; owned
+by ``dialogues``, the object is the partner).
 
 Each provider runs once per page, so a page's queries are the sum of its sections' and stay
 pinned by the query-count tests.

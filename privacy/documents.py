@@ -14,10 +14,13 @@ from auditlog.models import LogEntry
 from axes.models import AccessAttempt, AccessFailureLog
 from axes.models import AccessLog as LoginLog
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
 from django.utils import timezone
 from django_otp import devices_for_user
 
+from analyses.models import RegionalAnalysis
 from assessments.models import Assessment, DimensionComment
+from dialogues.models import AgreedAction, Dialogue, DialogueComment
 from partners.models import MemberOrganisation, Partner
 from portal.models import AccessLog, User
 from progress.models import ChangeStory, StoryEvent, Storyteller, SubmissionLink
@@ -124,6 +127,71 @@ def _assessment_records(user: User) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def _dialogue_records(user: User) -> dict[str, list[dict[str, Any]]]:
+    """The dialogues the user took part in or wrote, the comments the user wrote (their own
+    words), and the actions the user owns or closed.
+
+    Dialogues and actions are listed by id, date and state: their notes and descriptions are the
+    partner's and the meeting's, not data about the user.
+    """
+    dialogues = (
+        Dialogue.objects.filter(
+            Q(staff_participants=user)
+            | Q(partner_participants=user)
+            | Q(created_by=user)
+            | Q(notes_confirmed_by=user)
+        )
+        .distinct()
+        .order_by("held_on", "pk")
+    )
+    staff_side = set(user.staff_dialogues.values_list("pk", flat=True))
+    partner_side = set(user.partner_dialogues.values_list("pk", flat=True))
+    comments = DialogueComment.objects.filter(author=user).order_by("created_at", "pk")
+    actions = (
+        AgreedAction.objects.filter(Q(owner_user=user) | Q(closed_by=user))
+        .distinct()
+        .order_by("due_on", "pk")
+    )
+    return {
+        "dialogues": [
+            {
+                "id": dialogue.pk,
+                "partner": dialogue.partner_id,
+                "held_on": dialogue.held_on,
+                "format": dialogue.format,
+                "took_part": dialogue.pk in staff_side or dialogue.pk in partner_side,
+                "wrote_it": dialogue.created_by_id == user.pk,
+                "confirmed_the_notes_at": (
+                    dialogue.notes_confirmed_at
+                    if dialogue.notes_confirmed_by_id == user.pk
+                    else None
+                ),
+            }
+            for dialogue in dialogues
+        ],
+        "dialogue_comments": [
+            {
+                "dialogue": comment.dialogue_id,
+                "text": comment.text,
+                "at": comment.created_at,
+            }
+            for comment in comments
+        ],
+        "agreed_actions": [
+            {
+                "id": action.pk,
+                "partner": action.partner_id,
+                "dialogue": action.dialogue_id,
+                "due_on": action.due_on,
+                "status": action.status,
+                "owns_it": action.owner_user_id == user.pk,
+                "closed_it_at": action.closed_at if action.closed_by_id == user.pk else None,
+            }
+            for action in actions
+        ],
+    }
+
+
 def user_personal_data(*, user: User) -> dict[str, Any]:
     """Everything stored about a portal user, except the password hash and second-factor keys.
 
@@ -203,8 +271,13 @@ def user_personal_data(*, user: User) -> dict[str, Any]:
             for link in links
         ],
         **_assessment_records(user),
+        "partner_dialogues": _dialogue_records(user),
         "changes_recorded": _audit_entries_by(user),
         "login_records": _login_records(user.username),
+        "regional_analyses_written": [
+            {"id": analysis.pk, "title": analysis.title, "written_on": analysis.written_on}
+            for analysis in RegionalAnalysis.objects.filter(author=user).order_by("pk")
+        ],
     }
 
 

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from analyses.models import RegionalAnalysis
 from assessments.models import Answer, Assessment, Dimension, Questionnaire, Statement
+from dialogues.models import AgreedAction, Dialogue, DialogueComment
 from partners.models import (
     Contribution,
     MemberOrganisation,
@@ -267,3 +268,33 @@ def make_assessment(
             answers.append(Answer(assessment=assessment, statement=statement, score=score))
     Answer.objects.bulk_create(answers)
     return assessment
+
+
+class DialogueFactory(factory.django.DjangoModelFactory[Dialogue]):
+    class Meta:
+        model = Dialogue
+
+    partner = factory.SubFactory(PartnerFactory)
+    held_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=20))
+    format = Dialogue.Format.VISIT
+    agenda = "1. The year's activities\n2. The budget"
+    notes = "We agreed to train two more study circle leaders."
+
+
+class AgreedActionFactory(factory.django.DjangoModelFactory[AgreedAction]):
+    class Meta:
+        model = AgreedAction
+
+    dialogue = factory.SubFactory(DialogueFactory)
+    partner = factory.SelfAttribute("dialogue.partner")
+    description = factory.Sequence(lambda n: f"Send the revised budget {n}")
+    due_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=7))
+    owner_is_partner = True
+
+
+class DialogueCommentFactory(factory.django.DjangoModelFactory[DialogueComment]):
+    class Meta:
+        model = DialogueComment
+
+    dialogue = factory.SubFactory(DialogueFactory)
+    text = "The budget line for travel is missing."

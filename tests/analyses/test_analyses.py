@@ -14,6 +14,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from analyses.models import RegionalAnalysis
 from conftest import World
+from privacy.documents import user_personal_data
 from tests import factories
 
 
@@ -142,3 +143,12 @@ def test_its_pages_run_a_constant_number_of_queries(
         # (a count and a page) / the analysis, its stories, its figures.
         with django_assert_num_queries(3 + queries):
             assert client.get(url).status_code == 200
+
+
+def test_the_authors_personal_data_export_lists_the_analyses_they_wrote(world: World) -> None:
+    mine = factories.AnalysisFactory.create(author=world.users["staff"], title="Mine")
+    factories.AnalysisFactory.create(author=world.users["officer"], title="Not mine")
+    document = user_personal_data(user=world.users["staff"])
+    assert document["regional_analyses_written"] == [
+        {"id": mine.pk, "title": "Mine", "written_on": mine.written_on}
+    ]

@@ -165,6 +165,48 @@ _STAFF_ASSESSMENTS = (
         variant=True,
     ),
 )
+_DIALOGUES = (
+    Step("dialogue-list", "/dialogues/", shot="dialogue-list"),
+    Step("dialogue-list", "/dialogues/?status=open_actions", variant=True),
+    Step("dialogue-detail", "/dialogues/", follow=("dialogue-detail",), shot="dialogue-detail"),
+)
+_DIALOGUE_WORK = (
+    *_DIALOGUES,
+    # Without a partner the page asks which one; from a partner's page it is the form.
+    Step("dialogue-create", "/dialogues/new/"),
+    Step(
+        "dialogue-create",
+        "/partners/",
+        follow=("partner-detail", "dialogue-create"),
+        shot="dialogue-form",
+        variant=True,
+    ),
+    Step(
+        "dialogue-create",
+        "/partners/",
+        follow=("partner-detail", "dialogue-create"),
+        submit="Save",
+        variant=True,
+    ),
+    Step("dialogue-edit", "/dialogues/", follow=("dialogue-detail", "dialogue-edit")),
+    Step(
+        "dialogue-brief",
+        "/partners/",
+        follow=("partner-detail", "dialogue-brief"),
+        shot="dialogue-brief",
+    ),
+)
+# The demo's Central America analysis is shared with the region's partners.
+_ANALYSES_READ = (
+    Step("analysis-list", "/analyses/", shot="analysis-list"),
+    Step("analysis-detail", "/analyses/", follow=("analysis-detail",), shot="analysis-detail"),
+)
+_ANALYSES = (
+    *_ANALYSES_READ,
+    Step("analysis-create", "/analyses/new/", shot="analysis-form"),
+    Step("analysis-create", "/analyses/new/", submit="Save", variant=True),
+    Step("analysis-edit", "/analyses/", follow=("analysis-detail", "analysis-edit")),
+)
 
 _STAFF = (
     Step("dashboard", "/", shot="dashboard"),
@@ -179,7 +221,9 @@ _STAFF = (
     *_STORY_WORK,
     *_REPORT,
     *_STAFF_ASSESSMENTS,
+    *_DIALOGUE_WORK,
     Step("report-rebuild", "/reports/rebuild/"),
+    *_ANALYSES,
     *_ACCOUNT,
     # The Django admin, bounded: its start page, the story list and one story.
     Step("admin:index", "/admin/"),
@@ -213,6 +257,8 @@ _PARTNER = (
     *_STORY_WORK,
     *_REPORT,
     *_PARTNER_ASSESSMENTS,
+    *_DIALOGUES,
+    Step("analysis-list", "/analyses/"),
     *_ACCOUNT,
     *_NOT_FOUND,
 )
@@ -253,6 +299,7 @@ _CODE_PAGE = (
 # One role of each kind walks every variant and saves the screenshots; the others walk one
 # page per URL pattern.
 FULL_WALK = frozenset({"officer", "partner", "member", "anonymous"})
+PARTNER_ROLES = frozenset({"partner", "partner2", "secret"})
 
 PLANS: dict[str, tuple[Step, ...]] = {
     "admin": (
@@ -276,7 +323,8 @@ PLANS: dict[str, tuple[Step, ...]] = {
     ),
     "staff": (*_CODE_PAGE, *_CLEARED),
     "officer": _STAFF,
-    "partner": _PARTNER,
+    # Guatemala: the demo's Central America analysis is shared with it.
+    "partner": (*_PARTNER, *_ANALYSES_READ[1:]),
     "partner2": _PARTNER,
     "secret": _PARTNER,
     "member": _MEMBER,
@@ -526,7 +574,7 @@ def walk_role(browser: Browser, site: DemoSite, role: str) -> Walk:
     else:
         log_in(page, site, role, walk)
     steps = plan(role)
-    if PLANS[role] is _PARTNER:
+    if role in PARTNER_ROLES:
         save_draft(page, site)
         start_assessment(page, site)
     if any(step.name == "link-revoke" for step in steps):

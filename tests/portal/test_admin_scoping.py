@@ -22,6 +22,7 @@ from lxml import html as lxml_html
 
 from assessments.models import Answer, Assessment, DimensionComment
 from conftest import World
+from dialogues.models import AgreedAction, Dialogue, DialogueComment
 from portal import admin_scoping
 from programs.models import Activity, PlannedActivity
 from progress.models import ChangeType
@@ -130,10 +131,14 @@ def test_an_officers_save_keeps_every_scoped_many_to_many_row_it_was_not_shown(
     # have cleared it for cleared staff only; written past it, as an older row could be.
     analysis = factories.AnalysisFactory.create(region="latam")
     analysis.stories.add(planned.hidden_story)
+    # Likewise a dialogue with a partner the officer sees, linked to a confidential story.
+    dialogue = factories.DialogueFactory.create(partner=planned.alpha)
+    dialogue.stories.add(planned.hidden_story)
     hidden_rows = {
         # (model, field) → (an object the officer may open, a row of its field it may not see)
         (type(planned.network), "partners"): (planned.network, planned.hidden.pk),
         (type(analysis), "stories"): (analysis, planned.hidden_story.pk),
+        (type(dialogue), "stories"): (dialogue, planned.hidden_story.pk),
     }
     covered = {key for key in _scoped_many_to_many() if key in hidden_rows}
     uncovered = _scoped_many_to_many() - covered
@@ -208,6 +213,13 @@ def _object_of(world: World, model: type[Model]) -> Model:
         return factories.ActivityFactory.create(project=world.hidden_project)
     if model in (Assessment, Answer, DimensionComment):
         return _assessment_record(world, model)
+    if model in (Dialogue, AgreedAction, DialogueComment):
+        dialogue = factories.DialogueFactory.create(partner=world.hidden)
+        if model is AgreedAction:
+            return factories.AgreedActionFactory.create(dialogue=dialogue)
+        if model is DialogueComment:
+            return factories.DialogueCommentFactory.create(dialogue=dialogue)
+        return dialogue
     return model._default_manager.filter(
         **{
             next(

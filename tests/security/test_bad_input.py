@@ -47,6 +47,7 @@ LIST_PARAMETERS: dict[str, tuple[str, ...]] = {
     "program-list": ("focus_area",),
     "assessment-home": ("page",),
     "assessment-distribution": ("period", "region", "program"),
+    "dialogue-list": ("partner", "status", "page"),
 }
 # Read by hand-written code rather than by a form field: also tried alone.
 SINGLE_PARAMETERS = ("q", "page")
@@ -184,6 +185,72 @@ def test_it_refuses_or_escapes_every_payload_in_the_story_form(
         _refused_or_stored(client, response, name, what)
     assert stored, "no payload was ever stored: the form refuses everything"
     _report(capsys, "story form", len(PAYLOADS) + len(FILES), before)
+
+
+# --- The dialogue form and its comments ----------------------------------------------------------
+
+DIALOGUE_TEXT_FIELDS = ("other_participants", "agenda", "notes", "actions-0-description")
+DIALOGUE_CHOICE_FIELDS = (
+    "held_on",
+    "format",
+    "project",
+    "staff_participants",
+    "story_references",
+    "actions-0-due_on",
+    "actions-0-owner",
+    "actions-TOTAL_FORMS",
+)
+
+
+def _dialogue_form(world: World, **overrides: Any) -> dict[str, Any]:
+    data = {
+        "partner": world.alpha.pk,
+        "held_on": "2026-11-02",
+        "format": "visit",
+        "notes": "Notes",
+        "actions-TOTAL_FORMS": "1",
+        "actions-INITIAL_FORMS": "0",
+        "actions-0-description": "Send the budget",
+        "actions-0-due_on": "2026-12-01",
+        "actions-0-owner": "partner",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_it_refuses_or_escapes_every_payload_in_the_dialogue_and_comment_forms(
+    world: World, client_as: Callable[[str], Client], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dialogues.models import Dialogue
+
+    client = client_as("staff")
+    url = reverse("dialogue-create")
+    before, stored = Counter.requests, 0
+    for index, (label, payload) in enumerate(PAYLOADS):
+        posts = [dict.fromkeys(DIALOGUE_TEXT_FIELDS, payload)]
+        posts += [{field: payload} for field in _choices_for(index, DIALOGUE_CHOICE_FIELDS)]
+        for overrides in posts:
+            what = f"dialogue-create {sorted(overrides)}={label}"
+            response = _check(client.post(url, _dialogue_form(world, **overrides)), what)
+            if response.status_code == 302:
+                stored += 1
+                page = _check(client.get(response["Location"]), f"detail after {what}")
+                assert not _unescaped(payload, page.content.decode()), what
+            else:
+                assert response.status_code in (200, 404), what
+                assert not _unescaped(payload, response.content.decode()), what
+    dialogue = Dialogue.objects.filter(partner=world.alpha).first()
+    assert dialogue is not None, "no payload was ever stored: the form refuses everything"
+    partner = client_as("partner")
+    for label, payload in PAYLOADS:
+        what = f"dialogue-comment={label}"
+        response = _check(
+            partner.post(reverse("dialogue-comment", args=[dialogue.pk]), {"text": payload}), what
+        )
+        if response.status_code == 302:
+            page = _check(partner.get(response["Location"]), what)
+            assert not _unescaped(payload, page.content.decode()), what
+    _report(capsys, "dialogue forms", len(PAYLOADS), before)
 
 
 # --- The public submission-link form --------------------------------------------------------------

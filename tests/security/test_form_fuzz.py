@@ -18,17 +18,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import from_form
 
+from analyses import services as analysis_services
+from analyses.forms import AnalysisForm
+from analyses.models import RegionalAnalysis
 from assessments import services as assessment_services
 from assessments.forms import AssessmentForm, DistributionFilter
 from assessments.forms import CommentForm as AssessmentCommentForm
 from assessments.selectors import dimensions_of
 from conftest import World
+from dialogues import forms as dialogue_forms
+from dialogues import services as dialogue_services
+from dialogues.models import Dialogue
 from partners.regions import Region
 from portal.forms import OneTimeCodeForm
+from portal.models import User
 from progress import links, services
 from progress.forms import CommentForm, ReviewForm, StoryForm
 from progress.link_forms import LinkForm, LinkStoryForm
-from progress.models import ChangeType, TargetGroup
+from progress.models import ChangeStory, ChangeType, TargetGroup
 from reporting import reports
 from tests import factories
 
@@ -245,6 +252,115 @@ def test_the_self_assessment_forms(world: World) -> None:
             programs=[(world.program.pk, world.program.title)],
         )
         _valid_or_errors(filter_form, "DistributionFilter")
+
+    run()
+
+
+def test_the_dialogue_forms(world: World) -> None:
+    staff = world.users["staff"]
+    dialogue = factories.DialogueFactory.create(partner=world.alpha)
+    action = factories.AgreedActionFactory.create(dialogue=dialogue)
+    owners = [(str(staff.pk), "staff"), (str(world.users["officer"].pk), "officer")]
+
+    @FUZZ
+    @given(
+        generated=from_form(
+            dialogue_forms.DialogueForm,  # type: ignore[arg-type]  # a ModelForm is a form too
+            form_kwargs={"user": staff, "partner": world.alpha, "instance": Dialogue()},
+            other_participants=TEXT,
+            agenda=TEXT,
+            notes=TEXT,
+            story_references=TEXT,
+            staff_participants=choices(User),
+            partner_participants=choices(User),
+        ),
+        action_form=from_form(
+            dialogue_forms.ActionForm, form_kwargs={"owners": owners}, description=TEXT
+        ),
+        comment=from_form(dialogue_forms.CommentForm, text=TEXT),
+        status=from_form(dialogue_forms.ActionStatusForm, reason=TEXT),
+    )
+    def run(
+        generated: dialogue_forms.DialogueForm,
+        action_form: dialogue_forms.ActionForm,
+        comment: dialogue_forms.CommentForm,
+        status: dialogue_forms.ActionStatusForm,
+    ) -> None:
+        form = dialogue_forms.DialogueForm(
+            data=generated.data, instance=Dialogue(), user=staff, partner=world.alpha
+        )
+        action_valid = _valid_or_errors(action_form, "ActionForm")
+        if _valid_or_errors(form, "DialogueForm"):
+            drafts = (
+                [action_form.draft({pk: staff for pk, _name in owners})] if action_valid else []
+            )
+            _rolled_back(
+                lambda: dialogue_services.dialogue_save(
+                    actor=staff,
+                    dialogue=form.instance,
+                    staff_participants=list(form.cleaned_data["staff_participants"]),
+                    partner_participants=list(form.cleaned_data["partner_participants"]),
+                    actions=drafts,
+                )
+            )
+        if _valid_or_errors(comment, "DialogueCommentForm"):
+            _rolled_back(
+                lambda: dialogue_services.dialogue_comment(
+                    actor=world.users["partner"],
+                    dialogue=dialogue,
+                    text=comment.cleaned_data["text"],
+                )
+            )
+        if _valid_or_errors(status, "ActionStatusForm"):
+            _rolled_back(
+                lambda: dialogue_services.action_set_status(
+                    actor=staff,
+                    action=action,
+                    status=status.cleaned_data["status"],
+                    reason=status.cleaned_data["reason"],
+                )
+            )
+
+
+def test_the_analysis_form(world: World) -> None:
+    user = world.users["staff"]
+    references = list(
+        ChangeStory.objects.values_list("reference", flat=True).order_by("reference")[:5]
+    )
+
+    @FUZZ
+    @given(
+        form=from_form(
+            AnalysisForm,  # type: ignore[arg-type]
+            title=TEXT,
+            context=TEXT,
+            story_references=st.one_of(
+                TEXT, st.lists(st.sampled_from([*references, "S-NOPE"])).map(" ".join)
+            ),
+            figures=st.one_of(
+                TEXT,
+                st.lists(
+                    st.tuples(TEXT, st.sampled_from(["/reports/?country=GT", "https://x.example/"]))
+                ).map(lambda rows: "\n".join(f"{label} | {address}" for label, address in rows)),
+            ),
+        )
+    )
+    def run(form: AnalysisForm) -> None:
+        if _valid_or_errors(form, "AnalysisForm"):
+
+            def save() -> None:
+                stories = analysis_services.stories_by_reference(
+                    user, form.cleaned_data["story_references"]
+                )
+                analysis_services.analysis_save(
+                    actor=user,
+                    analysis=form.instance,
+                    stories=stories,
+                    figures=form.cleaned_data["figures"],
+                )
+
+            _rolled_back(save)
+            assert not RegionalAnalysis.objects.exists()
 
     run()
 

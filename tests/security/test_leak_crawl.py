@@ -53,6 +53,19 @@ def exposed(world: World) -> World:
     planned = factories.PlannedActivityFactory.create(plan=plan, project=world.hidden_project)
     factories.ActivityFactory.create(project=world.hidden_project, planned=planned, place="Izmir")
     factories.ActivityFactory.create(project=world.alpha_project, planned=planned)
+    # A dialogue with the confidential partner whose words name its town, and one with Alpha.
+    hidden_dialogue = factories.DialogueFactory.create(
+        partner=world.hidden, project=world.hidden_project, notes="Met in Izmir.", agenda="Izmir"
+    )
+    hidden_dialogue.stories.add(world.hidden_story)
+    factories.AgreedActionFactory.create(
+        dialogue=hidden_dialogue,
+        description="Move the Izmir office",
+        owner_is_partner=False,
+        owner_user=world.users["staff"],
+    )
+    factories.DialogueCommentFactory.create(dialogue=hidden_dialogue, text="Izmir is calm.")
+    factories.AgreedActionFactory.create(dialogue__partner=world.alpha)
     aggregates.rebuild_all()
     return world
 

@@ -34,6 +34,7 @@ from pytest_django.fixtures import Settings
 
 from assessments.models import Assessment, DimensionComment, Questionnaire
 from conftest import ROLES, World, login
+from dialogues.models import AgreedAction, Dialogue, DialogueComment
 from progress import attachments
 from progress.models import ChangeStory, StoryAttachment, StoryEvent, SubmissionLink
 from reporting.models import ReportState
@@ -239,6 +240,22 @@ def _assessment_commented(obj: Model | None) -> bool:
     return DimensionComment.objects.filter(assessment_id=_id(obj)).exists()
 
 
+def _dialogue(world: World, kind: str) -> Dialogue:
+    """A new dialogue with the partner, its notes awaiting confirmation, one open action."""
+    dialogue = factories.DialogueFactory.create(partner=_partner(world, kind))
+    factories.AgreedActionFactory.create(dialogue=dialogue)
+    return dialogue
+
+
+def _dialogue_args(world: World, kind: str) -> Args:
+    return _pk(_dialogue(world, kind))
+
+
+def _action_args(world: World, kind: str) -> Args:
+    action = _dialogue(world, kind).actions.get()
+    return _pk(action)
+
+
 def _link_args(world: World, kind: str) -> Args:
     return _pk(_link(world, kind))
 
@@ -292,6 +309,18 @@ def _commented(obj: Model | None) -> bool:
 def _consent_withdrawn(obj: Model | None) -> bool:
     story = ChangeStory.objects.filter(pk=_id(obj)).first()
     return story is None or story.consent_withdrawn_at is not None
+
+
+def _dialogue_commented(obj: Model | None) -> bool:
+    return DialogueComment.objects.filter(dialogue_id=_id(obj)).exists()
+
+
+def _notes_confirmed(obj: Model | None) -> bool:
+    return Dialogue.objects.get(pk=_id(obj)).notes_confirmed_at is not None
+
+
+def _action_done(obj: Model | None) -> bool:
+    return AgreedAction.objects.get(pk=_id(obj)).status == AgreedAction.Status.DONE
 
 
 def _revoked(obj: Model | None) -> bool:
@@ -496,6 +525,51 @@ EXPECTATIONS: dict[str, Page] = {
         post_data={"dimension": "d1", "text": "A comment from the matrix."},
         changed=_assessment_commented,
         wrong_method=None,
+    ),
+    # --- Partner dialogues: staff who may see the partner hold them; its own users read them,
+    # comment, confirm the notes and mark their actions done. Officers meet none of a
+    # confidential partner's (404, not even a pseudonym); network members none at all.
+    "dialogue-list": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}),
+    # Without a partner chosen, the page asks which one.
+    "dialogue-create": Page(get={NO_OBJECT: _only(STAFF)}, wrong_method="delete"),
+    "dialogue-detail": Page(get=_managed(OK), args=_dialogue_args),
+    "dialogue-edit": Page(
+        get={"own": _only(STAFF), "foreign": _only(STAFF), "confidential": _only(CLEARED)},
+        args=_dialogue_args,
+        wrong_method="delete",
+    ),
+    "dialogue-comment": Page(
+        get=POST_ONLY,
+        args=_dialogue_args,
+        post=_managed(ANY_REDIRECT),
+        post_data={"text": "A comment from the matrix."},
+        changed=_dialogue_commented,
+        wrong_method=None,
+    ),
+    # Confirming the notes is the partner's own users' word: staff get a 404 too.
+    "dialogue-confirm": Page(
+        get=POST_ONLY,
+        args=_dialogue_args,
+        post={
+            "own": _only(("partner",), ANY_REDIRECT),
+            "foreign": _only(("partner2",), ANY_REDIRECT),
+            "confidential": _only(("secret",), ANY_REDIRECT),
+        },
+        changed=_notes_confirmed,
+        wrong_method=None,
+    ),
+    "action-status": Page(
+        get=POST_ONLY,
+        args=_action_args,
+        post=_managed(ANY_REDIRECT),
+        post_data={"status": "done"},
+        changed=_action_done,
+        wrong_method=None,
+    ),
+    # The printable page before a dialogue: staff who may see the partner.
+    "dialogue-brief": Page(
+        get={"own": _only(STAFF), "foreign": _only(STAFF), "confidential": _only(CLEARED)},
+        args=_partner_args,
     ),
     # --- Submission links
     "link-list": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}),

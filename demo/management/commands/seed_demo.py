@@ -18,10 +18,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from demo.analyses import seed_analyses
 from demo.assessments import seed_assessments
 from demo.data_files import demo_data
+from demo.dialogues import dialogue_seeds, seed_dialogues
 from demo.stories import DEFAULT_STORIES, seed_stories
 from demo.world import seed_world
+from dialogues.models import Dialogue
 from partners.models import Partner
 from portal.models import User
 from programs.models import Activity, Program, Project
@@ -72,11 +75,17 @@ class Command(BaseCommand):
         self.verbosity = options["verbosity"]
         began = time.monotonic()
         demo_data()  # reads and checks the data files before anything is written
+        dialogue_seeds()
 
         with transaction.atomic():
             world = seed_world(seed)
             seed_assessments(seed)
         created = seed_stories(world, seed=seed, total=total, progress=self.report_progress)
+        # After the stories: a dialogue links those discussed in it.
+        seed_dialogues()
+        # What staff wrote about the stories: after them, through the services.
+        with transaction.atomic():
+            seed_analyses(world)
         # Bulk inserts bypass the outbox: recompute the report figures from what is there now.
         aggregates.rebuild_all()
 
@@ -98,6 +107,7 @@ class Command(BaseCommand):
             ("activities", str(Activity.objects.count())),
             ("stories", f"{ChangeStory.objects.count()} ({created} new)"),
             ("users", str(User.objects.count())),
+            ("dialogues", str(Dialogue.objects.count())),
         )
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (seed {seed}) in {seconds:.1f} s."))
         for label, value in rows:

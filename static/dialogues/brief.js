@@ -1,0 +1,13 @@
+// The "before the dialogue" page: a Print button (CSP allows no inline script, so it is here).
+// Without JavaScript the button stays hidden and the browser's own print works the same.
+(function () {
+  "use strict";
+  var button = document.querySelector("[data-print]");
+  if (!button) {
+    return;
+  }
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    window.print();
+  });
+})();
