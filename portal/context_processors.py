@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("dialogue-list"), _("Dialogues")),
             (reverse("analysis-list"), _("Analyses")),
             (reverse("risk-list"), _("Risks")),
+            (reverse("assessment-home"), _("Self-assessments")),
             (reverse("network-list"), _("Networks")),
         ]
     elif user.is_partner_user:
@@ -32,6 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("story-list"), _("Stories")),
             (reverse("dialogue-list"), _("Dialogues")),
             (reverse("activity-list"), _("Activities")),
+            (reverse("assessment-home"), _("Self-assessment")),
             (reverse("report"), _("Report")),
             (reverse("program-list"), _("Programmes")),
             (reverse("risk-list"), _("Risks")),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django_otp import devices_for_user
 
 from analyses.models import RegionalAnalysis
+from assessments.models import Assessment, DimensionComment
 from dialogues.models import AgreedAction, Dialogue, DialogueComment
 from partners.models import MemberOrganisation, Partner
 from portal.models import AccessLog, User
@@ -131,6 +132,38 @@ def _login_records(username: str) -> dict[str, list[dict[str, Any]]]:
                 "failures": row.failures_since_start,
             }
             for row in rows(AccessAttempt)
+        ],
+    }
+
+
+def _assessment_records(user: User) -> dict[str, list[dict[str, Any]]]:
+    """The self-assessments the user submitted for their organisation (by period and state: the
+    answers are the organisation's), and the comments they wrote on them as staff."""
+    submitted = Assessment.objects.filter(submitted_by=user).order_by("submitted_at", "pk")
+    comments = (
+        DimensionComment.objects.filter(author=user)
+        .select_related("dimension")
+        .order_by("created_at", "pk")
+    )
+    return {
+        "self_assessments_submitted": [
+            {
+                "id": assessment.pk,
+                "partner": assessment.partner_id,
+                "period": assessment.period_label,
+                "status": assessment.status,
+                "submitted_at": assessment.submitted_at,
+            }
+            for assessment in submitted
+        ],
+        "self_assessment_comments_written": [
+            {
+                "assessment": comment.assessment_id,
+                "dimension": comment.dimension.key,
+                "text": comment.text,
+                "created_at": comment.created_at,
+            }
+            for comment in comments
         ],
     }
 
@@ -278,6 +311,7 @@ def user_personal_data(*, user: User) -> dict[str, Any]:
             }
             for link in links
         ],
+        **_assessment_records(user),
         "partner_dialogues": _dialogue_records(user),
         **_risk_records(user),
         "changes_recorded": _audit_entries_by(user),

@@ -11,6 +11,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from analyses.models import RegionalAnalysis
+from assessments.models import Answer, Assessment, Dimension, Questionnaire, Statement
 from dialogues.models import AgreedAction, Dialogue, DialogueComment
 from partners.models import (
     Contribution,
@@ -205,6 +206,69 @@ class AnalysisFactory(factory.django.DjangoModelFactory[RegionalAnalysis]):
     period_end = dt.date(2025, 12, 31)
     title = factory.Sequence(lambda n: f"Analysis {n}")
     context = "Elections in the autumn changed the room for organising."
+
+
+def make_questionnaire(
+    *, dimensions: int = 3, statements: int = 2, published: bool = True, name: str = "AdaptaMeter"
+) -> Questionnaire:
+    """A questionnaire of ``dimensions`` dimensions (keys d1, d2, …) with ``statements`` each."""
+    from django.utils import timezone
+
+    questionnaire = Questionnaire.objects.create(
+        name=name,
+        version=Questionnaire.objects.filter(name=name).count() + 1,
+        published=published,
+        published_at=timezone.now() if published else None,
+    )
+    for d in range(1, dimensions + 1):
+        dimension = Dimension.objects.create(
+            questionnaire=questionnaire,
+            key=f"d{d}",
+            ordering=d,
+            name_en=f"Dimension {d}",
+            name_sv=f"Dimension {d} på svenska",
+            name_es=f"Dimensión {d} en español",
+        )
+        for n in range(1, statements + 1):
+            Statement.objects.create(
+                dimension=dimension,
+                ordering=n,
+                text_en=f"Statement {d}.{n}",
+                text_sv="",
+                text_es="",
+            )
+    return questionnaire
+
+
+def make_assessment(
+    *,
+    partner: Partner,
+    questionnaire: Questionnaire,
+    year: int = 2025,
+    scores: dict[str, list[int]] | None = None,
+    submitted: bool = True,
+) -> Assessment:
+    """An assessment of the year with the given scores per dimension key (3 everywhere when
+    not given); past the services, as a fixture."""
+    from django.utils import timezone
+
+    assessment = Assessment.objects.create(
+        partner=partner,
+        questionnaire=questionnaire,
+        period_label=str(year),
+        period_start=dt.date(year, 1, 1),
+        period_end=dt.date(year, 12, 31),
+        status=Assessment.Status.SUBMITTED if submitted else Assessment.Status.DRAFT,
+        submitted_at=timezone.now() if submitted else None,
+    )
+    answers = []
+    for dimension in questionnaire.dimensions.prefetch_related("statements"):
+        wanted = (scores or {}).get(dimension.key)
+        for index, statement in enumerate(dimension.statements.all()):
+            score = 3 if wanted is None else wanted[index % len(wanted)]
+            answers.append(Answer(assessment=assessment, statement=statement, score=score))
+    Answer.objects.bulk_create(answers)
+    return assessment
 
 
 class DialogueFactory(factory.django.DjangoModelFactory[Dialogue]):

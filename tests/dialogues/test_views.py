@@ -281,6 +281,7 @@ def test_the_query_counts_stay_the_same_as_dialogues_grow(
 # Of these, the dialogues' sections add three on the partner page (the latest dialogues, the
 # open actions, and for the partner's users the actions they owe soon) and one on the dashboard
 # (this person's actions due); the risk register one on each (the partner's risks, the
-# person's reviews due).
-PARTNER_PAGE_QUERIES = 10
+# person's reviews due); the self-assessments' section two on the partner page for its users
+# (their rounds, and whether this period's is submitted).
+PARTNER_PAGE_QUERIES = 12
 DASHBOARD_QUERIES = 15

@@ -24,6 +24,8 @@ NOT_WALKED = {
     "story-review": "a POST that redirects to the story",
     "story-comment": "a POST that redirects to the story",
     "story-attachment": "a file; the demo stories have no attachments",
+    "assessment-start": "a POST that redirects to the form (the walk starts one: start_assessment)",
+    "assessment-comment": "a POST that redirects to the assessment (its form is on that page)",
     "dialogue-comment": "a POST that redirects to the dialogue",
     "dialogue-confirm": "a POST that redirects to the dialogue",
     "action-status": "a POST that redirects to the dialogue",

@@ -136,6 +136,35 @@ _ACTIVITIES = (
     ),
 )
 _NOT_FOUND = (Step("partner-detail", "/partners/999999/", status=404),)
+# Self-assessments. A partner's draft of this year is opened by ``start_assessment`` first (the
+# demo has one for the `partner` login's organisation only).
+_PARTNER_ASSESSMENTS = (
+    Step("assessment-home", "/assessments/"),
+    Step("assessment-edit", "/assessments/", follow=("assessment-edit",), shot="assessment-form"),
+    Step(
+        "assessment-edit",
+        "/assessments/",
+        follow=("assessment-edit",),
+        submit="Submit",
+        variant=True,
+        shot="assessment-form-errors",
+    ),
+    Step("assessment-results", "/assessments/", follow=("assessment-results",)),
+    Step("assessment-detail", "/assessments/", follow=("assessment-detail",)),
+)
+_STAFF_ASSESSMENTS = (
+    Step("assessment-home", "/assessments/"),
+    Step("assessment-results", "/assessments/", follow=("assessment-results",)),
+    Step("assessment-detail", "/assessments/", follow=("assessment-detail",)),
+    Step("assessment-distribution", "/assessments/distribution/", shot="assessment-distribution"),
+    Step(
+        "assessment-distribution",
+        "/assessments/distribution/?period=not-a-period",
+        errors=True,
+        status=400,
+        variant=True,
+    ),
+)
 _DIALOGUES = (
     Step("dialogue-list", "/dialogues/", shot="dialogue-list"),
     Step("dialogue-list", "/dialogues/?status=open_actions", variant=True),
@@ -220,6 +249,7 @@ _STAFF = (
     *_STORIES,
     *_STORY_WORK,
     *_REPORT,
+    *_STAFF_ASSESSMENTS,
     *_DIALOGUE_WORK,
     Step("report-rebuild", "/reports/rebuild/"),
     *_ANALYSES,
@@ -256,6 +286,7 @@ _PARTNER = (
     *_STORIES,
     *_STORY_WORK,
     *_REPORT,
+    *_PARTNER_ASSESSMENTS,
     *_DIALOGUES,
     Step("analysis-list", "/analyses/"),
     *_PARTNER_RISKS,
@@ -556,6 +587,15 @@ def save_draft(page: Page, site: DemoSite) -> None:
     expect(page.get_by_test_id("story-status")).to_have_text("Draft")
 
 
+def start_assessment(page: Page, site: DemoSite) -> None:
+    """This year's self-assessment of the partner's own, started if it has none yet."""
+    page.goto(f"{site.base_url}/assessments/")
+    start = page.get_by_role("button", name="Start this period's self-assessment")
+    if start.count():
+        with page.expect_navigation():
+            start.click()
+
+
 def walk_role(browser: Browser, site: DemoSite, role: str) -> Walk:
     walk = Walk(role)
     tokens: dict[str, Any] = {}
@@ -567,6 +607,7 @@ def walk_role(browser: Browser, site: DemoSite, role: str) -> Walk:
     steps = plan(role)
     if role in PARTNER_ROLES:
         save_draft(page, site)
+        start_assessment(page, site)
     if any(step.name == "link-revoke" for step in steps):
         make_link(page, site)
     for step in steps:

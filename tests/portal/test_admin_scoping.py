@@ -20,6 +20,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from lxml import html as lxml_html
 
+from assessments.models import Answer, Assessment, DimensionComment
 from conftest import World
 from dialogues.models import AgreedAction, Dialogue, DialogueComment
 from portal import admin_scoping
@@ -186,6 +187,21 @@ def _confidential_relations() -> list[tuple[type[Model], str]]:
     return found
 
 
+def _assessment_record(world: World, model: type[Model]) -> Model:
+    """A confidential partner's self-assessment, one of its answers, or a comment on it."""
+    questionnaire = factories.make_questionnaire(name=f"For {model.__name__}")
+    assessment = factories.make_assessment(
+        partner=world.hidden, questionnaire=questionnaire, year=2000 + Assessment.objects.count()
+    )
+    if model is Assessment:
+        return assessment
+    if model is Answer:
+        return assessment.answers.get(statement__dimension__key="d1", statement__ordering=1)
+    return DimensionComment.objects.create(
+        assessment=assessment, dimension=questionnaire.dimensions.get(key="d1"), text="A comment."
+    )
+
+
 def _object_of(world: World, model: type[Model]) -> Model:
     """A confidential partner's record of the given model, made if the world has none."""
     for obj in (world.hidden, world.hidden_project, world.hidden_story):
@@ -195,6 +211,8 @@ def _object_of(world: World, model: type[Model]) -> Model:
         return factories.PlannedActivityFactory.create(project=world.hidden_project)
     if model is Activity:
         return factories.ActivityFactory.create(project=world.hidden_project)
+    if model in (Assessment, Answer, DimensionComment):
+        return _assessment_record(world, model)
     if model in (Dialogue, AgreedAction, DialogueComment):
         dialogue = factories.DialogueFactory.create(partner=world.hidden)
         if model is AgreedAction:

@@ -33,11 +33,11 @@ PAGES = [
     (
         "partner-detail",
         "alpha",
-        8,
-        "partner, projects, story counts, risks, contacts, networks, latest dialogues, "
-        "open actions",
+        9,
+        "partner, projects, story counts, risks, self-assessment rounds, contacts, networks, "
+        "latest dialogues, open actions",
     ),
-    ("partner-detail", "hidden", 9, "the same, plus the access-log row"),
+    ("partner-detail", "hidden", 10, "the same, plus the access-log row"),
     ("program-list", None, 1, "programmes with their project counts"),
     ("project-list", None, 4, "country choices, programme choices, count, page"),
     ("program-detail", "program", 4, "programme, projects with partners, funders, networks"),

@@ -47,6 +47,8 @@ LIST_PARAMETERS: dict[str, tuple[str, ...]] = {
         "page",
     ),
     "program-list": ("focus_area",),
+    "assessment-home": ("page",),
+    "assessment-distribution": ("period", "region", "program"),
     "dialogue-list": ("partner", "status", "page"),
     "risk-list": (
         "partner",

@@ -21,10 +21,15 @@ from hypothesis.extra.django import from_form
 from analyses import services as analysis_services
 from analyses.forms import AnalysisForm
 from analyses.models import RegionalAnalysis
+from assessments import services as assessment_services
+from assessments.forms import AssessmentForm, DistributionFilter
+from assessments.forms import CommentForm as AssessmentCommentForm
+from assessments.selectors import dimensions_of
 from conftest import World
 from dialogues import forms as dialogue_forms
 from dialogues import services as dialogue_services
 from dialogues.models import Dialogue
+from partners.regions import Region
 from portal.forms import OneTimeCodeForm
 from portal.models import User
 from progress import links, services
@@ -193,6 +198,66 @@ def test_the_code_and_report_filter_forms(world: World) -> None:
         _valid_or_errors(code, "OneTimeCodeForm")
         if _valid_or_errors(report, "ReportFilterForm"):
             reports.build_report(world.users["officer"], report.filters())
+
+    run()
+
+
+def test_the_self_assessment_forms(world: World) -> None:
+    questionnaire = factories.make_questionnaire(dimensions=2, statements=2)
+    partner, staff = world.users["partner"], world.users["staff"]
+    draft = assessment_services.assessment_start(actor=partner)
+    submitted = factories.make_assessment(partner=world.beta, questionnaire=questionnaire)
+    dimensions = dimensions_of(questionnaire)
+    statements = [s.pk for d in dimensions for s in d.statements.all()]
+    score = st.one_of(st.sampled_from(["", "1", "2", "3", "4", "5"]), st.text(max_size=5))
+    answer_data = st.fixed_dictionaries(
+        {
+            **{f"score_{pk}": score for pk in statements},
+            **{f"example_{pk}": TEXT for pk in statements},
+        }
+    )
+    periods = st.one_of(st.sampled_from(["", "2025"]), TEXT)
+    ids = st.one_of(st.sampled_from(["", str(world.program.pk)]), st.text(max_size=6))
+
+    @FUZZ
+    @given(
+        answers=answer_data,
+        submit=st.booleans(),
+        comment=st.fixed_dictionaries(
+            {"dimension": st.one_of(st.sampled_from(["d1", "d2"]), TEXT), "text": TEXT}
+        ),
+        filters=st.fixed_dictionaries(
+            {"period": periods, "region": st.one_of(st.just("latam"), TEXT), "program": ids}
+        ),
+    )
+    def run(
+        answers: dict[str, str], submit: bool, comment: dict[str, str], filters: dict[str, str]
+    ) -> None:
+        form = AssessmentForm(answers, dimensions=dimensions)
+        if _valid_or_errors(form, "AssessmentForm"):
+            service = (
+                assessment_services.assessment_submit
+                if submit
+                else assessment_services.assessment_save_draft
+            )
+            _rolled_back(lambda: service(actor=partner, assessment=draft, answers=form.answers()))
+        comment_form = AssessmentCommentForm(comment, questionnaire_id=questionnaire.pk)
+        if _valid_or_errors(comment_form, "AssessmentCommentForm"):
+            _rolled_back(
+                lambda: assessment_services.dimension_comment_add(
+                    actor=staff,
+                    assessment=submitted,
+                    dimension=comment_form.cleaned_data["dimension"],
+                    text=comment_form.cleaned_data["text"],
+                )
+            )
+        filter_form = DistributionFilter(
+            filters,
+            periods=["2025"],
+            regions=list(Region.choices),
+            programs=[(world.program.pk, world.program.title)],
+        )
+        _valid_or_errors(filter_form, "DistributionFilter")
 
     run()
 

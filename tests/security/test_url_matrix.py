@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from django.utils import timezone
 from PIL import Image
 from pytest_django.fixtures import Settings
 
+from assessments.models import Assessment, DimensionComment, Questionnaire
 from conftest import ROLES, World, login
 from dialogues.models import AgreedAction, Dialogue, DialogueComment
 from progress import attachments
@@ -209,6 +211,34 @@ def _analysis_args(world: World, kind: str) -> Args:
     if kind == "confidential":
         analysis.stories.add(world.hidden_story)
     return _pk(analysis)
+
+
+_ASSESSMENT_YEARS = itertools.count(1900)
+
+
+def _assessment(world: World, kind: str, *, submitted: bool) -> Assessment:
+    """A round of the partner's (a year of its own, so that every case may make one)."""
+    questionnaire = Questionnaire.objects.filter(published=True).first()
+    if questionnaire is None:
+        questionnaire = factories.make_questionnaire(dimensions=2, statements=1)
+    return factories.make_assessment(
+        partner=_partner(world, kind),
+        questionnaire=questionnaire,
+        year=next(_ASSESSMENT_YEARS),
+        submitted=submitted,
+    )
+
+
+def _submitted_assessment_args(world: World, kind: str) -> Args:
+    return _pk(_assessment(world, kind, submitted=True))
+
+
+def _draft_assessment_args(world: World, kind: str) -> Args:
+    return _pk(_assessment(world, kind, submitted=False))
+
+
+def _assessment_commented(obj: Model | None) -> bool:
+    return DimensionComment.objects.filter(assessment_id=_id(obj)).exists()
 
 
 def _dialogue(world: World, kind: str) -> Dialogue:
@@ -497,6 +527,38 @@ EXPECTATIONS: dict[str, Page] = {
         get={"own": _only(STAFF), "foreign": _only(STAFF), "confidential": _only(CLEARED)},
         args=_analysis_args,
         wrong_method="delete",
+    ),
+    # --- Self-assessments: partners fill their own; staff read those of the partners they see,
+    # comment, and count everyone's in the distribution (officers: confidential ones as numbers)
+    "assessment-home": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}),
+    "assessment-start": Page(
+        get={NO_OBJECT: _each(NOT_ALLOWED)},
+        post={NO_OBJECT: _only(PARTNERS, ANY_REDIRECT)},
+        wrong_method=None,
+    ),
+    "assessment-distribution": Page(get={NO_OBJECT: _only(STAFF)}),
+    "assessment-results": Page(get=_managed(OK), args=_partner_args),
+    "assessment-detail": Page(get=_managed(OK), args=_submitted_assessment_args),
+    "assessment-edit": Page(
+        get={
+            "own": _only(("partner",)),
+            "foreign": _only(("partner2",)),
+            "confidential": _only(("secret",)),
+        },
+        args=_draft_assessment_args,
+        wrong_method="delete",
+    ),
+    "assessment-comment": Page(
+        get=POST_ONLY,
+        args=_submitted_assessment_args,
+        post={
+            "own": _only(STAFF, ANY_REDIRECT),
+            "foreign": _only(STAFF, ANY_REDIRECT),
+            "confidential": _only(CLEARED, ANY_REDIRECT),
+        },
+        post_data={"dimension": "d1", "text": "A comment from the matrix."},
+        changed=_assessment_commented,
+        wrong_method=None,
     ),
     # --- Partner dialogues: staff who may see the partner hold them; its own users read them,
     # comment, confirm the notes and mark their actions done. Officers meet none of a

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from demo.analyses import seed_analyses
+from demo.assessments import seed_assessments
 from demo.data_files import demo_data
 from demo.dialogues import dialogue_seeds, seed_dialogues
 from demo.risks import risk_data, seed_risks
@@ -81,6 +82,7 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             world = seed_world(seed)
+            seed_assessments(seed)
         created = seed_stories(world, seed=seed, total=total, progress=self.report_progress)
         # After the stories: a dialogue links those discussed in it.
         seed_dialogues()
