@@ -7,8 +7,9 @@ provider that reads what it needs through its own selectors, and the template to
 slot. A provider that has nothing to show returns None.
 
 Pages and their slots: ``partner-detail`` (``lead`` above everything, ``main`` the left column),
-``project-detail`` (``facts``), ``network-detail`` (``columns``), ``staff-dashboard`` (``work``:
-what waits for the person, above the figures; the object is the user).
+``program-detail`` (``facts``), ``project-detail`` (``facts``), ``network-detail`` (``columns``),
+``staff-dashboard`` (``work``: what waits for the person, above the figures; the object is the
+user).
 
 Each provider runs once per page, so a page's queries are the sum of its sections' and stay
 pinned by the query-count tests.
