@@ -70,6 +70,10 @@ class FigureForm(ServiceValidatedForm):
         figure: Figure = self.instance
         if figure.period_id is not None:
             services.validate_figure(figure)
+            # The form's own checks leave out constraints on fields it does not show, and the
+            # combination is chosen through ``values``: one figure per combination is checked
+            # here, before the save.
+            figure.validate_constraints()
 
     def _update_errors(self, errors: ValidationError) -> None:
         # The combination is chosen through ``values``.
@@ -133,6 +137,8 @@ class DimensionValueInline(admin.TabularInline):  # type: ignore[type-arg]
     model = DimensionValue
     fields = ("code", "name_en", "name_sv", "name_es", "ordering")
     extra = 0
+    # Figures name their values by id: a value is kept once defined.
+    can_delete = False
 
 
 @admin.register(Dimension)
