@@ -20,6 +20,7 @@ from django.db import transaction
 
 from demo.analyses import seed_analyses
 from demo.data_files import demo_data
+from demo.results import seed_results
 from demo.stories import DEFAULT_STORIES, seed_stories
 from demo.world import seed_world
 from partners.models import Partner
@@ -79,6 +80,9 @@ class Command(BaseCommand):
         # What staff wrote about the stories: after them, through the services.
         with transaction.atomic():
             seed_analyses(world)
+        # The results frameworks, their targets and the projects' actuals.
+        with transaction.atomic():
+            seed_results(world)
         # Bulk inserts bypass the outbox: recompute the report figures from what is there now.
         aggregates.rebuild_all()
 
