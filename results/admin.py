@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_scoping import ScopedModelAdmin
+from progress.forms import BoundedModelMultipleChoiceField
 from results import services
 from results.models import (
     Actual,
@@ -49,7 +50,7 @@ class ServiceValidatedForm(forms.ModelForm):  # type: ignore[type-arg]
 class FigureForm(ServiceValidatedForm):
     """A target or an actual, with its combination chosen as dimension values."""
 
-    values = forms.ModelMultipleChoiceField(
+    values = BoundedModelMultipleChoiceField(
         label=_("disaggregation"),
         queryset=DimensionValue.objects.select_related("dimension"),
         required=False,
