@@ -14,8 +14,8 @@ from portal.charts import Chart, Label, Shape
 
 PLOT_HEIGHT = 150
 LEFT = 64
-COLUMN = 44
-BAR = 17
+COLUMN = 60
+BAR = 22
 
 
 @dataclass(frozen=True)
