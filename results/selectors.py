@@ -239,6 +239,11 @@ def project_totals(user: AnyUser, periods: QuerySet[Period]) -> list[ProjectFigu
     ]
 
 
+# A page lists at most this many; the next steps (the reporting flow) will keep them from
+# arising in the first place.
+MISMATCHES_SHOWN = 50
+
+
 @dataclass(frozen=True)
 class Mismatch:
     """A project's period whose stored total disagrees with the sum of its parts."""
@@ -277,6 +282,7 @@ def total_mismatches(user: AnyUser, periods: QuerySet[Period]) -> list[Mismatch]
             total_numerator=F("parts_numerator"),
             total_denominator=F("parts_denominator"),
         )
+        .order_by("period_id", "project_id")[:MISMATCHES_SHOWN]
     )
     return [
         Mismatch(

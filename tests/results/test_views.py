@@ -186,8 +186,9 @@ def _framework(world: World, *, indicators: int, periods: int, projects: int) ->
             if percentage
             else {"value": Decimal(10)}
         )
+        # Halves of the total: the parts add up.
         part = (
-            {"numerator": Decimal(3), "denominator": Decimal(5)}
+            {"numerator": Decimal("2.5"), "denominator": Decimal(5)}
             if percentage
             else {"value": Decimal(5)}
         )
