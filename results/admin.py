@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin_scoping import ScopedModelAdmin
 from progress.forms import BoundedModelMultipleChoiceField
-from results import services
+from results import selectors, services
 from results.models import (
     Actual,
     Dimension,
@@ -188,7 +188,8 @@ class TargetInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(Period)
 class PeriodAdmin(ScopedModelAdmin):
-    list_display = ("__str__", "indicator", "start", "end")
+    list_display = ("__str__", "start", "end")
+    list_select_related = ("indicator",)
     list_filter = ("start",)
     inlines = (TargetInline,)
 
@@ -201,5 +202,10 @@ class ActualAdmin(ScopedModelAdmin):
     fields = ("period", "project", "values", "status", "value", "numerator", "denominator")
     readonly_fields = ("updated_at",)
 
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).select_related("period")
+    list_select_related = ("period__indicator",)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "period":
+            # A period is named with its indicator: one query for the whole list.
+            kwargs["queryset"] = selectors.visible_periods(request.user).select_related("indicator")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

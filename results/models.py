@@ -224,7 +224,8 @@ class Period(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.label
+        # Named with its indicator in the admin's choice lists (which select it with the period).
+        return f"{self.indicator} · {self.label}"
 
     @property
     def label(self) -> str:

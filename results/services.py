@@ -294,10 +294,15 @@ def indicator_save(
 
 
 def validate_indicator_links(indicator: Indicator, projects: Iterable[Project]) -> None:
+    projects = list(projects)
     strangers = [p for p in projects if p.program_id != indicator.outcome.program_id]
     if strangers:
         raise ValidationError(
             {"projects": _("Only the programme's own projects contribute to its indicators.")}
+        )
+    if indicator.project_id is not None and any(p.pk != indicator.project_id for p in projects):
+        raise ValidationError(
+            {"projects": _("Only its own project reports on a project's own indicator.")}
         )
 
 

@@ -258,3 +258,35 @@ def test_the_admin_lists_show_officers_no_confidential_row(
     assert (
         "Hidden&#x27;s own measure" not in indicators and "Hidden's own measure" not in indicators
     )
+
+
+def test_only_its_own_project_reports_on_a_projects_own_indicator(world: World) -> None:
+    own = builders.indicator(world.program, project=world.alpha_project)
+    with pytest.raises(ValidationError):
+        services.indicator_set_links(
+            actor=world.users["staff"],
+            indicator=own,
+            dimensions=[],
+            projects=[world.alpha_project, world.beta_project],
+        )
+    services.indicator_set_links(
+        actor=world.users["staff"], indicator=own, dimensions=[], projects=[world.alpha_project]
+    )
+
+
+@pytest.mark.parametrize("model", ["outcome", "indicator", "period", "actual", "dimension"])
+def test_the_admin_forms_open(world: World, client_as: Callable[[str], Client], model: str) -> None:
+    indicator = builders.world_framework(world)
+    builders.dimensions()
+    client = client_as("admin")
+    assert client.get(reverse(f"admin:results_{model}_add")).status_code == 200
+    existing = {
+        "outcome": indicator.outcome,
+        "indicator": indicator,
+        "period": builders.period(indicator),
+        "actual": Actual.objects.first(),
+        "dimension": indicator.dimensions.model.objects.first(),
+    }[model]
+    assert existing is not None
+    url = reverse(f"admin:results_{model}_change", args=[existing.pk])
+    assert client.get(url).status_code == 200
