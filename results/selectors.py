@@ -154,8 +154,10 @@ def project_has_framework(user: AnyUser, project: Project) -> bool:
 
 def project_indicators(user: AnyUser, project: Project) -> QuerySet[Indicator]:
     """The indicators a project reports on: the programme's it contributes to, and its own."""
+    # A subquery rather than a join, so that an indicator is listed once.
+    contributes = Indicator.projects.through.objects.filter(project=project).values("indicator_id")
     return visible_indicators(user).filter(
-        Q(project=project) | Q(project__isnull=True, projects=project)
+        Q(project=project) | Q(project__isnull=True, pk__in=contributes)
     )
 
 

@@ -198,3 +198,12 @@ def test_programme_part_sums_equal_the_cells_added_up(world: World, role: str) -
     # Members' sums hold the parts too; their pages show only the totals (test_views).
     expected = {"staff": 6, "officer": 6, "partner": 3, "member": 6}[role]
     assert women == Amount(value=Decimal(expected))
+
+
+def test_a_project_lists_each_of_its_indicators_once(world: World) -> None:
+    shared = builders.world_framework(world)
+    own = builders.indicator(
+        world.program, project=world.alpha_project, projects=[world.alpha_project], title="Own"
+    )
+    listed = list(selectors.project_indicators(world.users["staff"], world.alpha_project))
+    assert sorted(i.pk for i in listed) == sorted([shared.pk, own.pk])
