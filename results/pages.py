@@ -185,6 +185,16 @@ class _Framework:
         self.values = {value.pk: value for value in DimensionValue.objects.all()}
         self.period_query = periods
 
+    def latest_reported(self) -> list[int]:
+        """Per indicator, the latest period with a counted total."""
+        latest = []
+        for indicator in self.indicators:
+            periods = self.periods.get(indicator.pk, [])
+            found = next((p for p in reversed(periods) if (p.pk, TOTAL) in self.actuals), None)
+            if found is not None and not indicator.is_qualitative:
+                latest.append(found.pk)
+        return latest
+
     def view(self, indicator: Indicator, *, shows_targets: bool = True) -> IndicatorView:
         periods = self.periods.get(indicator.pk, [])
         baseline, baseline_display = _baseline(indicator)
@@ -300,7 +310,8 @@ def program_results(user: AnyUser, program: Program) -> ResultsPage:
     projects: dict[int, Project] = {}
     mismatches: list[MismatchRow] = []
     if framework.shows_parts:
-        figures = selectors.project_totals(user, framework.period_query)
+        # Only the latest period with figures of each indicator lists its projects.
+        figures = selectors.project_totals(user, framework.latest_reported())
         mismatch_list = selectors.total_mismatches(user, framework.period_query) if is_staff else []
         wanted = {figure.project_id for figure in figures} | {m.project_id for m in mismatch_list}
         projects = {

@@ -218,7 +218,7 @@ class ProjectFigure:
     amount: Amount
 
 
-def project_totals(user: AnyUser, periods: QuerySet[Period]) -> list[ProjectFigure]:
+def project_totals(user: AnyUser, periods: QuerySet[Period] | list[int]) -> list[ProjectFigure]:
     """Each project's counted total per period (one grouped query)."""
     rows = (
         counted_actuals(user)
