@@ -290,3 +290,37 @@ def test_the_admin_forms_open(world: World, client_as: Callable[[str], Client], 
     assert existing is not None
     url = reverse(f"admin:results_{model}_change", args=[existing.pk])
     assert client.get(url).status_code == 200
+
+
+def test_the_admin_saves_an_outcome_with_its_indicators_through_the_services(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    form = {
+        "program": world.program.pk,
+        "title": "Stronger unions",
+        "description": "",
+        "ordering": 1,
+        "indicators-TOTAL_FORMS": 2,
+        "indicators-INITIAL_FORMS": 0,
+        "indicators-MIN_NUM_FORMS": 0,
+        "indicators-MAX_NUM_FORMS": 1000,
+        "indicators-0-title": "Members recruited",
+        "indicators-0-measure": "count",
+        "indicators-0-direction": "increase",
+        "indicators-0-ordering": 0,
+        "indicators-1-title": "Dues collected",
+        "indicators-1-measure": "currency",
+        "indicators-1-currency": "",  # money without its currency: refused
+        "indicators-1-direction": "increase",
+        "indicators-1-ordering": 1,
+    }
+    client = client_as("staff")
+    url = reverse("admin:results_outcome_add")
+    refused = client.post(url, form)
+    assert refused.status_code == 200
+    assert not Outcome.objects.exists()
+    form["indicators-1-currency"] = "sek"
+    assert client.post(url, form).status_code == 302
+    outcome = Outcome.objects.get()
+    assert sorted(outcome.indicators.values_list("currency", flat=True)) == ["", "SEK"]
+    assert LogEntry.objects.get_for_object(outcome.indicators.first()).exists()
