@@ -7,10 +7,10 @@ provider that reads what it needs through its own selectors, and the template to
 slot. A provider that has nothing to show returns None.
 
 Pages and their slots: ``partner-detail`` (``lead`` above everything, ``main`` the left column),
-``project-detail`` (``facts``), ``network-detail`` (``columns``), ``staff-dashboard`` (``work``:
-what waits for the person, above the figures; the object is the user), ``dialogue-brief`` (``main``:
-what staff read before the next dialogue with the partner, below the dialogues' own parts; owned
-by ``dialogues``, the object is the partner).
+``program-detail`` (``facts``), ``project-detail`` (``facts``), ``network-detail`` (``columns``),
+``staff-dashboard`` (``work``: what waits for the person, above the figures; the object is the
+user), ``dialogue-brief`` (``main``: what staff read before the next dialogue with the partner,
+below the dialogues' own parts; owned by ``dialogues``, the object is the partner).
 
 Each provider runs once per page, so a page's queries are the sum of its sections' and stay
 pinned by the query-count tests.

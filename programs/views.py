@@ -73,6 +73,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "partners": partners,
             "funders": program.funders.all(),
             "networks": visible_networks(user).filter(programs=program),
+            "sections": sections_for("program-detail", request, program),
         },
     )
 

@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from results import views
+
+urlpatterns: list[URLPattern] = [
+    path("programmes/<int:pk>/results/", views.program_results, name="program-results"),
+    path("projects/<int:pk>/results/", views.project_results, name="project-results"),
+]

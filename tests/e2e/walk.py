@@ -129,6 +129,23 @@ _PROGRAMMES = (
     Step("project-detail", "/programmes/", follow=("program-detail", "project-detail")),
     Step("project-list", "/projects/"),
 )
+# The demo's women and youth programme (WY-01) has a results framework that staff, the
+# partner users of two of its projects and the member's network see.
+_PROGRAM_RESULTS = Step(
+    "program-results",
+    "/programmes/?focus_area=women_youth",
+    follow=("program-detail", "program-results"),
+    shot="program-results",
+)
+_RESULTS = (
+    _PROGRAM_RESULTS,
+    Step(
+        "project-results",
+        "/programmes/?focus_area=women_youth",
+        follow=("program-detail", "program-results", "project-results"),
+        shot="project-results",
+    ),
+)
 _ACTIVITIES = (
     Step("activity-list", "/activities/"),
     Step(
@@ -245,6 +262,7 @@ _STAFF = (
     Step("network-list", "/networks/"),
     Step("network-detail", "/networks/", follow=("network-detail",)),
     *_PROGRAMMES,
+    *_RESULTS,
     *_ACTIVITIES,
     *_STORIES,
     *_STORY_WORK,
@@ -300,6 +318,7 @@ _MEMBER = (
     Step("partner-list", "/partners/"),
     Step("partner-detail", "/partners/", follow=("partner-detail",)),
     *_PROGRAMMES,
+    _PROGRAM_RESULTS,
     # Network members see verified stories only.
     *(step for step in _STORIES if step.name != "story-detail"),
     Step("story-detail", "/stories/", follow=("story-detail",)),
@@ -355,8 +374,8 @@ PLANS: dict[str, tuple[Step, ...]] = {
     "staff": (*_CODE_PAGE, *_CLEARED),
     "officer": _STAFF,
     # Guatemala: the demo's Central America analysis is shared with it.
-    "partner": (*_PARTNER, *_ANALYSES_READ[1:]),
-    "partner2": _PARTNER,
+    "partner": (*_PARTNER, *_ANALYSES_READ[1:], *_RESULTS),
+    "partner2": (*_PARTNER, *_RESULTS),
     "secret": _PARTNER,
     "member": _MEMBER,
     "anonymous": _ANONYMOUS,

@@ -26,7 +26,9 @@ from dialogues.models import AgreedAction, Dialogue, DialogueComment
 from portal import admin_scoping
 from programs.models import Activity, PlannedActivity
 from progress.models import ChangeType
+from results.models import Actual, Indicator
 from tests import factories
+from tests.results import builders as results_builders
 
 INLINE_FIELD = re.compile(r"^[\w]+-\d+-\w+$")
 
@@ -134,8 +136,11 @@ def test_an_officers_save_keeps_every_scoped_many_to_many_row_it_was_not_shown(
     # Likewise a dialogue with a partner the officer sees, linked to a confidential story.
     dialogue = factories.DialogueFactory.create(partner=planned.alpha)
     dialogue.stories.add(planned.hidden_story)
+    # An indicator of the programme that the confidential partner's project contributes to.
+    indicator = results_builders.world_framework(planned)
     hidden_rows = {
         # (model, field) → (an object the officer may open, a row of its field it may not see)
+        (type(indicator), "projects"): (indicator, planned.hidden_project.pk),
         (type(planned.network), "partners"): (planned.network, planned.hidden.pk),
         (type(analysis), "stories"): (analysis, planned.hidden_story.pk),
         (type(dialogue), "stories"): (dialogue, planned.hidden_story.pk),
@@ -213,6 +218,11 @@ def _object_of(world: World, model: type[Model]) -> Model:
         return factories.ActivityFactory.create(project=world.hidden_project)
     if model in (Assessment, Answer, DimensionComment):
         return _assessment_record(world, model)
+    if model is Indicator:
+        return results_builders.indicator(world.program, project=world.hidden_project)
+    if model is Actual:
+        made = results_builders.indicator(world.program, projects=[world.hidden_project])
+        return results_builders.actual(results_builders.period(made), world.hidden_project, 5)
     if model in (Dialogue, AgreedAction, DialogueComment):
         dialogue = factories.DialogueFactory.create(partner=world.hidden)
         if model is AgreedAction:

@@ -37,6 +37,9 @@ from progress.forms import CommentForm, ReviewForm, StoryForm
 from progress.link_forms import LinkForm, LinkStoryForm
 from progress.models import ChangeStory, ChangeType, TargetGroup
 from reporting import reports
+from results import services as results_services
+from results.admin import ActualForm
+from results.models import Actual, DimensionValue
 from risks import services as risk_services
 from risks.filters import HeatMapFilterForm
 from risks.forms import CommentForm as RiskCommentForm
@@ -44,6 +47,7 @@ from risks.forms import ReassessForm, RiskForm
 from risks.heatmap import heat_map
 from risks.models import Risk
 from tests import factories
+from tests.results import builders as results_builders
 
 EXAMPLES = 40
 FUZZ = settings(
@@ -416,6 +420,47 @@ def test_the_risk_forms(world: World) -> None:
             )
         if _valid_or_errors(heat, "HeatMapFilterForm"):
             heat_map(staff, heat.filters())
+
+    run()
+
+
+def test_the_results_admin_figure_form(world: World) -> None:
+    """A figure the admin's form accepts is one the service saves: the form runs the service's
+    validation, so nothing reaches the save that would turn into a 500."""
+    user = world.users["staff"]
+    d = results_builders.dimensions()
+    indicators = [
+        results_builders.indicator(
+            world.program, measure=measure, projects=[world.alpha_project, world.hidden_project]
+        )
+        for measure in ("count", "percentage", "currency")
+    ]
+    indicators[0].dimensions.set([d.sex, d.age])
+    periods = [period.pk for indicator in indicators for period in indicator.periods.all()]
+    number = st.one_of(
+        st.decimals(allow_nan=False, allow_infinity=False, places=2).map(str),
+        st.integers(-5, 2000).map(str),
+        st.sampled_from(["", "1e3", "NaN", "=1+1"]),
+    )
+
+    @FUZZ
+    @given(
+        form=from_form(
+            ActualForm,  # type: ignore[arg-type]
+            period=st.sampled_from([*periods, "x"]),
+            project=st.sampled_from([world.alpha_project.pk, world.beta_project.pk, -1]),
+            value=number,
+            numerator=number,
+            denominator=number,
+            values=choices(DimensionValue),
+        )
+    )
+    def run(form: ActualForm) -> None:
+        if _valid_or_errors(form, "ActualForm"):
+            with transaction.atomic():
+                results_services.actual_save(actor=user, actual=form.instance)
+                transaction.set_rollback(True)
+        assert not Actual.objects.exists()
 
     run()
 

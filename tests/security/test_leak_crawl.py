@@ -22,6 +22,7 @@ from progress.models import ChangeType, TargetGroup
 from reporting import aggregates
 from tests import factories
 from tests.crawl import SKIP_PREFIXES, crawl
+from tests.results import builders as results_builders
 from tests.security.test_url_matrix import EXPECTATIONS, NO_OBJECT
 
 UNCLEARED = ("officer", "partner", "partner2", "member")
@@ -88,6 +89,11 @@ def exposed(world: World) -> World:
         project=world.alpha_project,
         category="security",
         shared_with_partner=True,
+    )
+    # A results framework the confidential project reports on, and an indicator of its own.
+    results_builders.world_framework(world)
+    results_builders.indicator(
+        world.program, project=world.hidden_project, title="Izmir households reached"
     )
     aggregates.rebuild_all()
     return world

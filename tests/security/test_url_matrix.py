@@ -458,6 +458,13 @@ EXPECTATIONS: dict[str, Page] = {
         args=_program_args,
     ),
     "project-detail": Page(get=_by_partner(), args=_project_args),
+    # --- Results: a programme's as its page; a project's for staff and its own partner's users
+    # (network members read programme totals only)
+    "program-results": Page(
+        get={"own": _each(OK), "foreign": _only(STAFF)},
+        args=_program_args,
+    ),
+    "project-results": Page(get=_managed(OK), args=_project_args),
     # Activities: the organisation's staff and partners' own users (network members see none).
     "activity-list": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}),
     # --- Reports: everyone with a role reads its own scope of the figures (DESIGN §4)

@@ -22,6 +22,7 @@ from demo.analyses import seed_analyses
 from demo.assessments import seed_assessments
 from demo.data_files import demo_data
 from demo.dialogues import dialogue_seeds, seed_dialogues
+from demo.results import seed_results
 from demo.risks import risk_data, seed_risks
 from demo.stories import DEFAULT_STORIES, seed_stories
 from demo.world import seed_world
@@ -91,6 +92,9 @@ class Command(BaseCommand):
         # What staff wrote about the stories: after them, through the services.
         with transaction.atomic():
             seed_analyses(world)
+        # The results frameworks, their targets and the projects' actuals.
+        with transaction.atomic():
+            seed_results(world)
         # Bulk inserts bypass the outbox: recompute the report figures from what is there now.
         aggregates.rebuild_all()
 

@@ -1,0 +1,40 @@
+"""The demo's results frameworks: one per focus area, every status, parts that add up, and a
+second run that changes nothing."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from demo.results import _split, seed_results
+from demo.world import seed_world
+from results import selectors
+from results.models import Actual, Indicator, Period, Target
+from tests.demo.seeding import remove_demo_data
+
+
+def test_the_demo_seeds_a_framework_per_focus_area(db: None) -> None:
+    with transaction.atomic():
+        world = seed_world(2026)
+    seed_results(world)
+    areas = set(Indicator.objects.values_list("outcome__program__focus_area", flat=True))
+    assert areas == {"democracy", "women_youth", "capacity"}
+    assert set(Actual.objects.values_list("status", flat=True)) >= {
+        "approved",
+        "submitted",
+        "returned",
+    }
+    assert Indicator.objects.filter(dimensions__code="sex").filter(dimensions__code="age").exists()
+    assert Actual.objects.filter(project__partner__is_confidential=True).exists()
+    staff = world.users["staff"]
+    assert selectors.total_mismatches(staff, Period.objects.all()) == []
+    counts = (Indicator.objects.count(), Target.objects.count(), Actual.objects.count())
+    seed_results(world)
+    assert (Indicator.objects.count(), Target.objects.count(), Actual.objects.count()) == counts
+    remove_demo_data()
+
+
+def test_a_total_is_shared_out_so_that_the_parts_add_up() -> None:
+    parts = [("1.3", 0.38), ("1.4", 0.42), ("2.3", 0.14), ("2.4", 0.06)]
+    for total in (0, 1, 7, 64, 71, 80, 1001):
+        assert sum(value for _key, value in _split(total, parts)) == total
+    assert _split([3, 4], parts) == []
