@@ -52,3 +52,8 @@ def register() -> None:
             order=30,
         ),
     )
+    # Before the next dialogue: the latest round beside the one before.
+    register_section(
+        "dialogue-brief",
+        Section(partner_assessments, {"main": "assessments/_partner_assessments.html"}, order=30),
+    )

@@ -53,6 +53,11 @@ def register() -> None:
         "partner-detail",
         Section(partner_risks, {"main": "risks/_partner_risks.html"}, order=40),
     )
+    # Before the next dialogue: the partner's open risks, as the reader may see them.
+    register_section(
+        "dialogue-brief",
+        Section(partner_risks, {"main": "risks/_partner_risks.html"}, order=40),
+    )
     register_section(
         "project-detail",
         Section(project_risks, {"facts": "risks/_project_risks.html"}, order=40),

@@ -224,6 +224,28 @@ def test_the_brief_gathers_what_to_read_before_the_next_dialogue(
     assert "data-print" in body
 
 
+def test_the_brief_shows_the_risks_and_the_self_assessment_as_the_reader_may_see_them(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    """The risk register and the self-assessment add their parts (portal.sections); an officer
+    never opens a confidential partner's brief at all."""
+    factories.RiskFactory.create(partner=world.alpha, title="Office lease ends")
+    questionnaire = factories.make_questionnaire(dimensions=1, statements=1)
+    for year, score in ((2024, 2), (2025, 4)):
+        factories.make_assessment(
+            partner=world.alpha, questionnaire=questionnaire, year=year, scores={"d1": [score]}
+        )
+    body = client_as("officer").get(reverse("dialogue-brief", args=[world.alpha.pk]))
+    text = body.content.decode()
+    assert "Office lease ends" in text
+    assert 'data-testid="partner-assessment"' in text and "Dimension 1" in text
+    factories.RiskFactory.create(partner=world.hidden, title="Secret exposure")
+    hidden = client_as("officer").get(reverse("dialogue-brief", args=[world.hidden.pk]))
+    assert hidden.status_code == 404
+    cleared = client_as("staff").get(reverse("dialogue-brief", args=[world.hidden.pk]))
+    assert "Secret exposure" in cleared.content.decode()
+
+
 def _many(world: World, count: int) -> None:
     """``count`` dialogues with the partner, each with two actions and a comment, participants
     and a story."""
@@ -267,8 +289,8 @@ def test_the_query_counts_stay_the_same_as_dialogues_grow(
     with django_assert_num_queries(9):
         staff.get(reverse("dialogue-detail", args=[dialogue.pk]))
     # session, user, device; partner; last dialogue, its actions, open actions, stories,
-    # activities
-    with django_assert_num_queries(9):
+    # activities; the partner's open risks; its self-assessment rounds (none here: one query)
+    with django_assert_num_queries(11):
         staff.get(reverse("dialogue-brief", args=[world.alpha.pk]))
     # The partner page as the partner's user and the staff dashboard, whole: pinned so that
     # the sections added here stay flat.
