@@ -18,4 +18,5 @@ urlpatterns = [
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment-detail"),
     path("assessments/<int:pk>/edit/", views.assessment_edit, name="assessment-edit"),
     path("assessments/<int:pk>/comment/", views.assessment_comment, name="assessment-comment"),
+    path("assessments/<int:pk>/action/", views.assessment_action, name="assessment-action"),
 ]

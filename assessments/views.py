@@ -30,6 +30,8 @@ from assessments.selectors import (
     visible_assessments,
     visible_comments,
 )
+from dialogues import services as dialogue_services
+from dialogues.forms import single_action_form
 from partners.regions import Region
 from partners.selectors import get_partner_for_user, partner_label
 from portal.access import denied_as_not_found
@@ -134,9 +136,16 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, assessment: Assessment, *, comment_form: CommentForm | None
+    request: HttpRequest,
+    assessment: Assessment,
+    *,
+    comment_form: CommentForm | None,
+    action_form: Any = None,
 ) -> HttpResponse:
     user: Any = request.user
+    may_agree = user.is_portal_staff and assessment.is_submitted
+    if may_agree and action_form is None:
+        action_form = single_action_form(None, assessment.partner)[0]
     dimensions = dimensions_of(assessment.questionnaire)
     answers = {answer.statement_id: answer for answer in assessment.answers.all()}
     scores = dimension_scores([assessment.pk]).get(assessment.pk, {})
@@ -167,9 +176,40 @@ def _detail(
             "partner_name": partner_label(assessment.partner, user),
             "blocks": blocks,
             "may_comment": user.is_portal_staff and assessment.is_submitted,
+            "action_form": action_form if may_agree else None,
+            # The page's error summary (base.html) reads ``form``: the one that came back.
+            "form": comment_form or (action_form if action_form and action_form.is_bound else None),
         },
-        status=400 if comment_form is not None else 200,
+        status=400 if comment_form is not None or (action_form and action_form.is_bound) else 200,
     )
+
+
+@require_POST
+@denied_as_not_found
+def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff agree an action with the partner on what its self-assessment shows: it becomes one
+    of the partner's agreed actions (``dialogues``), on the owner's dashboard like the others."""
+    _staff(request)
+    assessment = get_assessment_for_user(request.user, pk, request=request)
+    if not assessment.is_submitted:
+        raise Http404
+    form, staff = single_action_form(request.POST, assessment.partner)
+    if form.is_valid():
+        draft = form.draft(staff)
+        try:
+            dialogue_services.agree_action(
+                request.user,
+                partner=assessment.partner,
+                description=draft.description,
+                due_on=draft.due_on,
+                owner_user=draft.owner_user,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The action is agreed; it is on the partner's page."))
+            return redirect("assessment-detail", pk=assessment.pk)
+    return _detail(request, assessment, comment_form=None, action_form=form)
 
 
 @require_POST

@@ -152,6 +152,14 @@ def action_formset(data: Any, partner: Partner) -> tuple[Any, dict[str, User]]:
     return formset, staff
 
 
+def single_action_form(data: Any, partner: Partner) -> tuple[ActionForm, dict[str, User]]:
+    """One action to agree with the partner outside a dialogue (from its self-assessment), with
+    the staff who may own it."""
+    staff = {str(user.pk): user for user in staff_who_may_see(partner)}
+    owners = [(pk, _person(user)) for pk, user in staff.items()]
+    return ActionForm(data, prefix="action", owners=owners), staff
+
+
 class CommentForm(forms.Form):
     text = forms.CharField(
         label=_("Your comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})

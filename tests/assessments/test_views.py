@@ -14,6 +14,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from assessments.models import Answer, Assessment, DimensionComment, Questionnaire
 from conftest import World
+from dialogues.models import AgreedAction
 from portal.models import AccessLog
 from tests import factories
 
@@ -146,6 +147,43 @@ def test_staff_comment_per_dimension_and_the_partner_reads_it(
     )
     assert response.status_code == 400
     assert DimensionComment.objects.count() == 1
+
+
+def test_staff_agree_an_action_on_a_round_and_it_joins_the_partners_actions(
+    world: World, questionnaire: Questionnaire, client_as: Callable[[str], Client]
+) -> None:
+    assessment = factories.make_assessment(partner=world.alpha, questionnaire=questionnaire)
+    staff = client_as("staff")
+    url = reverse("assessment-action", args=[assessment.pk])
+    owner = world.users["officer"]
+    response = staff.post(
+        url,
+        {
+            "action-description": "Train the treasurer in budget follow-up",
+            "action-due_on": "2030-03-31",
+            "action-owner": str(owner.pk),
+        },
+    )
+    assert response["Location"] == reverse("assessment-detail", args=[assessment.pk])
+    action = AgreedAction.objects.get()
+    assert (action.partner, action.dialogue, action.owner_user) == (world.alpha, None, owner)
+    page = client_as("partner").get(reverse("partner-detail", args=[world.alpha.pk]))
+    assert "Train the treasurer in budget follow-up" in page.content.decode()
+    # Without a due date: the form comes back with its error and what was typed.
+    response = staff.post(
+        url,
+        {"action-description": "Keep this text", "action-due_on": "", "action-owner": "partner"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Keep this text" in body and "data-error-summary" in body
+    assert AgreedAction.objects.count() == 1
+    # The partner's own users cannot agree actions for staff, nor can anyone on a draft.
+    assert client_as("partner").post(url, {}).status_code == 404
+    draft = factories.make_assessment(
+        partner=world.alpha, questionnaire=questionnaire, year=2026, submitted=False
+    )
+    assert staff.post(reverse("assessment-action", args=[draft.pk]), {}).status_code == 404
 
 
 def test_the_partner_page_calls_for_this_periods_assessment(
@@ -294,8 +332,8 @@ def test_query_counts_of_the_pages(
     with django_assert_num_queries(6):
         assert partner.get(reverse("assessment-results", args=[world.alpha.pk])).status_code == 200
     # Session, user and second factor (3), the assessment (1), dimensions and statements (2),
-    # answers (1), the means (1), comments (1).
-    with django_assert_num_queries(9):
+    # answers (1), the means (1), comments (1), the staff who may own an agreed action (1).
+    with django_assert_num_queries(10):
         assert staff.get(reverse("assessment-detail", args=[submitted.pk])).status_code == 200
     # Session, user and second factor (3), periods (1), programmes (1), means (1), names (1).
     with django_assert_num_queries(7):

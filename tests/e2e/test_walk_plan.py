@@ -27,6 +27,7 @@ NOT_WALKED = {
     "assessment-start": "a POST that redirects to the form (the walk starts one: start_assessment)",
     "assessment-comment": "a POST that redirects to the assessment (its form is on that page)",
     "dialogue-comment": "a POST that redirects to the dialogue",
+    "assessment-action": "a POST that redirects to the round",
     "dialogue-confirm": "a POST that redirects to the dialogue",
     "action-status": "a POST that redirects to the dialogue",
     "risk-status": "a POST that redirects to the risk",

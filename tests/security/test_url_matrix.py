@@ -241,6 +241,16 @@ def _assessment_commented(obj: Model | None) -> bool:
     return DimensionComment.objects.filter(assessment_id=_id(obj)).exists()
 
 
+def _assessment_action_agreed(obj: Model | None) -> bool:
+    # Each case makes its own round of the same partner: only actions agreed since it count.
+    assessment = Assessment.objects.get(pk=_id(obj))
+    return AgreedAction.objects.filter(
+        partner_id=assessment.partner_id,
+        description="An action from the matrix.",
+        created_at__gte=assessment.created_at,
+    ).exists()
+
+
 def _dialogue(world: World, kind: str) -> Dialogue:
     """A new dialogue with the partner, its notes awaiting confirmation, one open action."""
     dialogue = factories.DialogueFactory.create(partner=_partner(world, kind))
@@ -565,6 +575,23 @@ EXPECTATIONS: dict[str, Page] = {
         },
         post_data={"dimension": "d1", "text": "A comment from the matrix."},
         changed=_assessment_commented,
+        wrong_method=None,
+    ),
+    # Staff agree an action on what a round shows: one of the partner's agreed actions.
+    "assessment-action": Page(
+        get=POST_ONLY,
+        args=_submitted_assessment_args,
+        post={
+            "own": _only(STAFF, ANY_REDIRECT),
+            "foreign": _only(STAFF, ANY_REDIRECT),
+            "confidential": _only(CLEARED, ANY_REDIRECT),
+        },
+        post_data={
+            "action-description": "An action from the matrix.",
+            "action-due_on": "2030-01-31",
+            "action-owner": "partner",
+        },
+        changed=_assessment_action_agreed,
         wrong_method=None,
     ),
     # --- Partner dialogues: staff who may see the partner hold them; its own users read them,
