@@ -12,6 +12,7 @@ class RegionalAnalysisAdmin(ScopedModelAdmin):
     list_filter = ("region", "shared_with_partners", "cleared_only")
     search_fields = ("title",)
     date_hierarchy = "written_on"
-    # The stories and figures it draws on are chosen on its page, through the viewer's selectors.
-    exclude = ("stories",)
+    # The stories, risks and figures it draws on are chosen on its page, through the viewer's
+    # selectors.
+    exclude = ("stories", "risks")
     readonly_fields = ("author", "created_at", "updated_at")

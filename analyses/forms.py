@@ -4,10 +4,13 @@ import re
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from analyses.models import RegionalAnalysis
 from partners.regions import Region
+from risks.models import Risk
+from risks.selectors import visible_risks
 
 REFERENCE_SEPARATORS = re.compile(r"[\s,;]+")
 
@@ -29,6 +32,14 @@ class AnalysisForm(forms.ModelForm):
             "One a line: what it shows, a vertical bar, and the address of the report with its "
             "filters. For example: Stories in Central America 2025 | /reports/?month_from=2025-01"
         ),
+    )
+
+    risks = forms.ModelMultipleChoiceField(
+        label=_("Risks it draws on"),
+        queryset=Risk.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("The open risks you may read; hold Ctrl (⌘ on a Mac) to choose several."),
     )
 
     class Meta:
@@ -56,10 +67,21 @@ class AnalysisForm(forms.ModelForm):
             "decisions": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = Region.choices  # type: ignore[attr-defined]
         analysis = self.instance
+        # Those the writer may read, open or already linked; a linked risk the writer may no
+        # longer read stays linked (the service keeps what the form does not show).
+        linked = analysis.risks.values("pk") if analysis.pk else Risk.objects.none().values("pk")
+        self.fields["risks"].queryset = (  # type: ignore[attr-defined]
+            visible_risks(user)
+            .filter(Q(status=Risk.Status.OPEN) | Q(pk__in=linked))
+            .select_related("partner")
+            .order_by("partner__name", "title")
+        )
+        if analysis.pk and not self.is_bound:
+            self.initial["risks"] = list(analysis.risks.values_list("pk", flat=True))
         if analysis.pk and not self.is_bound:
             self.initial["story_references"] = " ".join(
                 analysis.stories.order_by("reference").values_list("reference", flat=True)

@@ -34,6 +34,9 @@ class RegionalAnalysis(models.Model):
     stories = models.ManyToManyField(
         "progress.ChangeStory", verbose_name=_("stories"), blank=True, related_name="analyses"
     )
+    risks = models.ManyToManyField(
+        "risks.Risk", verbose_name=_("risks"), blank=True, related_name="analyses"
+    )
     shared_with_partners = models.BooleanField(
         _("shared with the region's partners"),
         default=False,
@@ -44,7 +47,7 @@ class RegionalAnalysis(models.Model):
         default=False,
         help_text=_(
             "It draws on a confidential partner's records: only cleared staff may read it. "
-            "Set by itself when such a story is linked."
+            "Set by itself when such a story or risk is linked."
         ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

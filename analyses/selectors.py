@@ -4,7 +4,7 @@ Staff read them all, except that an analysis drawing on a confidential partner's
 cleared staff only (``cleared_only``). The partners of a region read the analyses of their region
 that staff share with them and that are not for cleared staff only. Network members read none.
 What an analysis links to is shown through the viewer's own selectors: a partner reading a shared
-analysis meets only its own stories among those it draws on.
+analysis meets only its own stories, and its own shared risks, among those it draws on.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from analyses.models import RegionalAnalysis
 from portal.access import as_user, get_or_404
 from progress.models import ChangeStory
 from progress.selectors import visible_stories
+from risks.models import Risk
+from risks.selectors import visible_risks
 
 if TYPE_CHECKING:
     from portal.access import AnyUser
@@ -49,4 +51,14 @@ def linked_stories(user: AnyUser, analysis: RegionalAnalysis) -> QuerySet[Change
         .filter(analyses=analysis)
         .select_related("partner")
         .order_by("-event_date", "pk")
+    )
+
+
+def linked_risks(user: AnyUser, analysis: RegionalAnalysis) -> QuerySet[Risk]:
+    """The risks the analysis draws on whose text this viewer may read."""
+    return (
+        visible_risks(user)
+        .filter(analyses=analysis)
+        .select_related("partner")
+        .order_by("-likelihood", "-impact", "pk")
     )

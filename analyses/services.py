@@ -18,6 +18,8 @@ from analyses.selectors import visible_analyses
 from portal.models import User
 from progress.models import ChangeStory
 from progress.selectors import visible_stories
+from risks.models import Risk
+from risks.selectors import visible_risks
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +66,9 @@ def report_address(address: str) -> str:
 
 def _clearance(analysis: RegionalAnalysis) -> None:
     # Linked to a confidential partner's story: an officer must not read what it draws on.
-    if (
-        not analysis.cleared_only
-        and analysis.stories.filter(partner__is_confidential=True).exists()
+    if not analysis.cleared_only and (
+        analysis.stories.filter(partner__is_confidential=True).exists()
+        or analysis.risks.filter(partner__is_confidential=True).exists()
     ):
         analysis.cleared_only = True
         analysis.save(update_fields=["cleared_only", "updated_at"])
@@ -79,8 +81,10 @@ def analysis_save(
     analysis: RegionalAnalysis,
     stories: Sequence[ChangeStory],
     figures: Sequence[tuple[str, str]],
+    risks: Sequence[Risk] = (),
 ) -> RegionalAnalysis:
-    """Save an analysis with the stories and figures it draws on (replacing those it had)."""
+    """Save an analysis with the stories, risks and figures it draws on (replacing those it
+    had)."""
     staff = _require_staff(actor)
     if analysis.pk is not None and not visible_analyses(staff).filter(pk=analysis.pk).exists():
         raise PermissionDenied
@@ -92,11 +96,23 @@ def analysis_save(
     )
     if any(story.pk not in visible for story in stories):
         raise PermissionDenied
+    readable = set(
+        visible_risks(staff).filter(pk__in=[r.pk for r in risks]).values_list("pk", flat=True)
+    )
+    if any(risk.pk not in readable for risk in risks):
+        raise PermissionDenied
     if analysis.author_id is None:
         analysis.author = staff
+    # What the writer may not read stays linked: the form never showed it, so never dropped it.
+    kept_stories: list[ChangeStory] = []
+    kept_risks: list[Risk] = []
+    if analysis.pk is not None:
+        kept_stories = list(analysis.stories.exclude(pk__in=visible_stories(staff).values("pk")))
+        kept_risks = list(analysis.risks.exclude(pk__in=visible_risks(staff).values("pk")))
     analysis.full_clean()
     analysis.save()
-    analysis.stories.set(stories)
+    analysis.stories.set([*stories, *kept_stories])
+    analysis.risks.set([*risks, *kept_risks])
     analysis.figures.all().delete()
     AnalysisFigure.objects.bulk_create(
         AnalysisFigure(analysis=analysis, label=label, address=address, ordering=index)

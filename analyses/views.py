@@ -10,7 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from analyses import services
 from analyses.forms import AnalysisForm
 from analyses.models import RegionalAnalysis
-from analyses.selectors import get_analysis_for_user, linked_stories, visible_analyses
+from analyses.selectors import (
+    get_analysis_for_user,
+    linked_risks,
+    linked_stories,
+    visible_analyses,
+)
 from partners.regions import Region
 from portal.access import denied_as_not_found
 from portal.forms import add_validation_error
@@ -54,6 +59,7 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "analysis": analysis,
             "stories": linked_stories(request.user, analysis),
+            "risks": linked_risks(request.user, analysis),
             "figures": analysis.figures.all(),
         },
     )
@@ -64,7 +70,7 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def analysis_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _writer(request)
     analysis = get_analysis_for_user(request.user, pk) if pk is not None else RegionalAnalysis()
-    form = AnalysisForm(request.POST or None, instance=analysis)
+    form = AnalysisForm(request.POST or None, instance=analysis, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             stories = services.stories_by_reference(
@@ -75,6 +81,7 @@ def analysis_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 analysis=form.instance,
                 stories=stories,
                 figures=form.cleaned_data["figures"],
+                risks=list(form.cleaned_data["risks"]),
             )
         except ValidationError as error:
             add_validation_error(form, error)

@@ -14,6 +14,8 @@ from demo.world import DemoWorld
 from partners.regions import COUNTRY_REGION, Region
 from progress.models import ChangeStory
 from progress.selectors import visible_stories
+from risks.models import Risk
+from risks.selectors import visible_risks
 
 FILE = "analyses.toml"
 FIELDS = frozenset(
@@ -26,6 +28,7 @@ FIELDS = frozenset(
         "author",
         "shared_with_partners",
         "stories",
+        "risks",
         "context",
         "patterns",
         "conclusions",
@@ -45,6 +48,7 @@ class AnalysisSeed:
     author: str
     shared_with_partners: bool
     stories: int
+    risks: int
     context: str
     patterns: str
     conclusions: str
@@ -91,6 +95,21 @@ def _stories(seed: AnalysisSeed, world: DemoWorld) -> list[ChangeStory]:
     )
 
 
+def _risks(seed: AnalysisSeed, world: DemoWorld) -> list[Risk]:
+    """The region's highest open risks the author may read, of partners that are not
+    confidential."""
+    countries = [code for code, region in COUNTRY_REGION.items() if region == seed.region]
+    return list(
+        visible_risks(world.users[seed.author])
+        .filter(
+            status=Risk.Status.OPEN,
+            partner__country__in=countries,
+            partner__is_confidential=False,
+        )
+        .order_by("-likelihood", "-impact", "pk")[: seed.risks]
+    )
+
+
 def seed_analyses(world: DemoWorld) -> None:
     """Each analysis once, found by its title: a second run changes nothing."""
     for seed in analysis_seeds():
@@ -114,4 +133,5 @@ def seed_analyses(world: DemoWorld) -> None:
             analysis=analysis,
             stories=_stories(seed, world),
             figures=seed.figures,
+            risks=_risks(seed, world),
         )

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
+from analyses import services
 from analyses.models import RegionalAnalysis
 from conftest import World
 from privacy.documents import user_personal_data
@@ -120,7 +121,7 @@ def test_the_partners_of_the_region_read_what_is_shared_with_them_and_only_their
     assert client_as("partner").post(reverse("analysis-create"), _form(world)).status_code == 404
 
 
-@pytest.mark.parametrize(("name", "queries"), [("analysis-list", 2), ("analysis-detail", 3)])
+@pytest.mark.parametrize(("name", "queries"), [("analysis-list", 2), ("analysis-detail", 4)])
 def test_its_pages_run_a_constant_number_of_queries(
     world: World,
     client_as: Callable[[str], Client],
@@ -139,8 +140,9 @@ def test_its_pages_run_a_constant_number_of_queries(
                 more.stories.add(world.beta_story)
                 analysis.stories.add(factories.StoryFactory.create(partner=world.alpha))
                 analysis.figures.create(label="A figure", address="/reports/")
+                analysis.risks.add(factories.RiskFactory.create(partner=world.alpha))
         # 3 for cleared staff's session, user and device; then the page's own: the analyses
-        # (a count and a page) / the analysis, its stories, its figures.
+        # (a count and a page) / the analysis, its stories, its risks, its figures.
         with django_assert_num_queries(3 + queries):
             assert client.get(url).status_code == 200
 
@@ -152,3 +154,44 @@ def test_the_authors_personal_data_export_lists_the_analyses_they_wrote(world: W
     assert document["regional_analyses_written"] == [
         {"id": mine.pk, "title": "Mine", "written_on": mine.written_on}
     ]
+
+
+def test_an_analysis_draws_on_risks_the_writer_may_read_and_a_confidential_one_clears_it(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    visible = factories.RiskFactory.create(partner=world.alpha, title="Office lease ends")
+    hidden = factories.RiskFactory.create(partner=world.hidden, title="Members exposed")
+    officer = client_as("officer")
+    form_page = officer.get(reverse("analysis-create")).content.decode()
+    assert visible.title in form_page and hidden.title not in form_page
+    # An officer cannot link what it may not read: an invalid choice, nothing saved.
+    response = officer.post(reverse("analysis-create"), _form(world, risks=[hidden.pk]))
+    assert response.status_code == 200 and not RegionalAnalysis.objects.exists()
+    response = officer.post(reverse("analysis-create"), _form(world, risks=[visible.pk]))
+    analysis = RegionalAnalysis.objects.get()
+    assert list(analysis.risks.all()) == [visible] and not analysis.cleared_only
+    # The partner reads the analysis; among its risks only those shared with it.
+    detail = reverse("analysis-detail", args=[analysis.pk])
+    assert visible.title not in client_as("partner").get(detail).content.decode()
+    visible.shared_with_partner = True
+    visible.save()
+    assert visible.title in client_as("partner").get(detail).content.decode()
+    # Cleared staff link the confidential partner's risk: the analysis is theirs alone now.
+    staff = client_as("staff")
+    edit = reverse("analysis-edit", args=[analysis.pk])
+    staff.post(edit, _form(world, risks=[visible.pk, hidden.pk]))
+    analysis.refresh_from_db()
+    assert analysis.cleared_only
+    assert officer.get(detail).status_code == 404
+
+
+def test_a_save_keeps_the_links_the_writer_may_not_read(world: World) -> None:
+    hidden = factories.RiskFactory.create(partner=world.hidden)
+    analysis = factories.AnalysisFactory.create()
+    analysis.risks.add(hidden)
+    analysis.stories.add(world.hidden_story)
+    services.analysis_save(
+        actor=world.users["officer"], analysis=analysis, stories=[], figures=[], risks=[]
+    )
+    assert list(analysis.risks.all()) == [hidden]
+    assert list(analysis.stories.all()) == [world.hidden_story]

@@ -133,6 +133,10 @@ def test_an_officers_save_keeps_every_scoped_many_to_many_row_it_was_not_shown(
     # have cleared it for cleared staff only; written past it, as an older row could be.
     analysis = factories.AnalysisFactory.create(region="latam")
     analysis.stories.add(planned.hidden_story)
+    # (Saving clears each for cleared staff only: one analysis per field.)
+    risk_analysis = factories.AnalysisFactory.create(region="latam")
+    hidden_risk = factories.RiskFactory.create(partner=planned.hidden)
+    risk_analysis.risks.add(hidden_risk)
     # Likewise a dialogue with a partner the officer sees, linked to a confidential story.
     dialogue = factories.DialogueFactory.create(partner=planned.alpha)
     dialogue.stories.add(planned.hidden_story)
@@ -143,6 +147,7 @@ def test_an_officers_save_keeps_every_scoped_many_to_many_row_it_was_not_shown(
         (type(indicator), "projects"): (indicator, planned.hidden_project.pk),
         (type(planned.network), "partners"): (planned.network, planned.hidden.pk),
         (type(analysis), "stories"): (analysis, planned.hidden_story.pk),
+        (type(analysis), "risks"): (risk_analysis, hidden_risk.pk),
         (type(dialogue), "stories"): (dialogue, planned.hidden_story.pk),
     }
     covered = {key for key in _scoped_many_to_many() if key in hidden_rows}

@@ -342,6 +342,8 @@ def test_the_analysis_form(world: World) -> None:
     @given(
         form=from_form(
             AnalysisForm,  # type: ignore[arg-type]
+            form_kwargs={"user": user},
+            risks=st.lists(st.one_of(st.integers(), st.text(max_size=5)), max_size=3),
             title=TEXT,
             context=TEXT,
             story_references=st.one_of(
