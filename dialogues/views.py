@@ -100,6 +100,8 @@ def _dialogue_context(
         "stories": visible_stories(user).filter(dialogues=dialogue).order_by("-event_date", "pk"),
         "comments": dialogue.comments.select_related("author"),
         "comment_form": form if isinstance(form, CommentForm) else CommentForm(),
+        # What higher apps add (the risks discussed): portal.sections.
+        "sections": sections_for("dialogue-detail", request, dialogue),
     }
 
 

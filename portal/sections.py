@@ -10,7 +10,8 @@ Pages and their slots: ``partner-detail`` (``lead`` above everything, ``main`` t
 ``program-detail`` (``facts``), ``project-detail`` (``facts``), ``network-detail`` (``columns``),
 ``staff-dashboard`` (``work``: what waits for the person, above the figures; the object is the
 user), ``dialogue-brief`` (``main``: what staff read before the next dialogue with the partner,
-below the dialogues' own parts; owned by ``dialogues``, the object is the partner).
+below the dialogues' own parts; owned by ``dialogues``, the object is the partner),
+``dialogue-detail`` (``side``: beside the participants and stories; the object is the dialogue).
 
 Each provider runs once per page, so a page's queries are the sum of its sections' and stay
 pinned by the query-count tests.

@@ -11,6 +11,7 @@ from portal.widgets import LongSelect
 from programs.models import Project
 from programs.selectors import visible_projects
 from risks.models import Risk
+from risks.selectors import visible_risks
 from risks.services import MAX_COMMENT_LENGTH, possible_owners
 
 LIKELIHOOD_CHOICES = [
@@ -114,3 +115,18 @@ class ShareForm(forms.Form):
     shared = forms.TypedChoiceField(
         choices=[("1", _("Share")), ("0", _("Stop sharing"))], coerce=lambda value: value == "1"
     )
+
+
+class DialogueRiskForm(forms.Form):
+    """Which of the partner's open risks was discussed in the dialogue."""
+
+    risk = forms.ModelChoiceField(label=_("Risk discussed"), queryset=Risk.objects.none())
+
+    def __init__(self, *args: Any, user: Any, dialogue: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["risk"].queryset = (  # type: ignore[attr-defined]
+            visible_risks(user)
+            .filter(partner_id=dialogue.partner_id, status=Risk.Status.OPEN)
+            .exclude(dialogues=dialogue)
+            .order_by("title", "pk")
+        )

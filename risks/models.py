@@ -81,6 +81,12 @@ class Risk(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
+    dialogues = models.ManyToManyField(
+        "dialogues.Dialogue",
+        verbose_name=_("discussed in dialogues"),
+        blank=True,
+        related_name="risks",
+    )
     shared_with_partner = models.BooleanField(
         _("shared with the partner"),
         default=False,

@@ -9,9 +9,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
+from dialogues.models import Dialogue
 from partners.models import Partner
 from portal.sections import Section, register_section
 from programs.models import Project
+from risks.forms import DialogueRiskForm
 from risks.models import Risk
 from risks.selectors import may_record_risks, reviews_waiting, visible_risks
 
@@ -48,7 +50,25 @@ def dashboard_reviews(request: HttpRequest, user: Any) -> dict[str, Any] | None:
     return {"risks": risks, "today": timezone.localdate()}
 
 
+def dialogue_risks(request: HttpRequest, dialogue: Dialogue) -> dict[str, Any] | None:
+    """The risks discussed in a dialogue, as the reader may see them; staff note more there."""
+    user = request.user
+    if not (may_record_risks(user) or getattr(user, "is_partner_user", False)):
+        return None
+    return {
+        "dialogue": dialogue,
+        "risks": visible_risks(user).filter(dialogues=dialogue).order_by("title", "pk"),
+        "form": (
+            DialogueRiskForm(user=user, dialogue=dialogue) if may_record_risks(user) else None
+        ),
+    }
+
+
 def register() -> None:
+    register_section(
+        "dialogue-detail",
+        Section(dialogue_risks, {"side": "risks/_dialogue_risks.html"}, order=40),
+    )
     register_section(
         "partner-detail",
         Section(partner_risks, {"main": "risks/_partner_risks.html"}, order=40),

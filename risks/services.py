@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from dialogues.models import Dialogue
+from dialogues.selectors import visible_dialogues
 from partners.selectors import visible_partners
 from portal.models import User
 from programs.selectors import visible_projects
@@ -199,3 +201,22 @@ def risk_comment(*, actor: Any, risk: Risk, text: str) -> RiskComment:
         "risk.commented risk_id=%s comment_id=%s actor_id=%s", risk.pk, comment.pk, actor.pk
     )
     return comment
+
+
+@transaction.atomic
+def risk_link_dialogue(*, actor: Any, risk: Risk, dialogue: Dialogue) -> Risk:
+    """Note that the risk was discussed in a dialogue with its partner."""
+    staff = _require_staff(actor)
+    _require_visible(staff, risk)
+    if not visible_dialogues(staff).filter(pk=dialogue.pk).exists():
+        raise PermissionDenied
+    if dialogue.partner_id != risk.partner_id:
+        raise ValidationError({"risk": _("The risk is another partner's.")})
+    risk.dialogues.add(dialogue)
+    logger.info(
+        "risk.dialogue_linked risk_id=%s dialogue_id=%s actor_id=%s",
+        risk.pk,
+        dialogue.pk,
+        staff.pk,
+    )
+    return risk

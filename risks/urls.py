@@ -12,4 +12,9 @@ urlpatterns = [
     path("risks/<int:pk>/status/", views.risk_status, name="risk-status"),
     path("risks/<int:pk>/share/", views.risk_share, name="risk-share"),
     path("risks/<int:pk>/comment/", views.risk_comment, name="risk-comment"),
+    path(
+        "dialogues/<int:dialogue_pk>/risks/",
+        views.dialogue_risk_link,
+        name="dialogue-risk-link",
+    ),
 ]

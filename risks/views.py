@@ -8,12 +8,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dialogues.selectors import get_dialogue_for_user
 from portal.access import denied_as_not_found
 from portal.forms import add_validation_error
 from portal.pagination import paginate
 from risks import heatmap, services
 from risks.filters import HeatMapFilterForm, RiskFilter
-from risks.forms import CommentForm, ReassessForm, RiskForm, ShareForm, StatusForm
+from risks.forms import (
+    CommentForm,
+    DialogueRiskForm,
+    ReassessForm,
+    RiskForm,
+    ShareForm,
+    StatusForm,
+)
 from risks.models import SCALE, Risk
 from risks.selectors import (
     get_risk_for_user,
@@ -138,7 +146,7 @@ def risk_reassess(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "risks/risk_reassess.html", {"form": form, "risk": risk})
 
 
-def _bad_request(form: StatusForm | ShareForm) -> HttpResponse:
+def _bad_request(form: StatusForm | ShareForm | DialogueRiskForm) -> HttpResponse:
     reasons = "; ".join(str(error) for errors in form.errors.values() for error in errors)
     return HttpResponseBadRequest(
         _("The request was not understood: %(reasons)s") % {"reasons": reasons}
@@ -200,3 +208,20 @@ def risk_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "risks/risk_detail.html", _detail_context(request, risk, comment_form=form)
     )
+
+
+@require_POST
+@denied_as_not_found
+def dialogue_risk_link(request: HttpRequest, dialogue_pk: int) -> HttpResponse:
+    """Staff note which of the partner's risks a dialogue discussed (the form is on the
+    dialogue's page)."""
+    _staff(request)
+    dialogue = get_dialogue_for_user(request.user, dialogue_pk, request=request)
+    form = DialogueRiskForm(request.POST, user=request.user, dialogue=dialogue)
+    if not form.is_valid():
+        return _bad_request(form)
+    services.risk_link_dialogue(
+        actor=request.user, risk=form.cleaned_data["risk"], dialogue=dialogue
+    )
+    messages.success(request, _("The risk is noted as discussed in this dialogue."))
+    return redirect("dialogue-detail", pk=dialogue.pk)

@@ -285,8 +285,8 @@ def test_the_query_counts_stay_the_same_as_dialogues_grow(
     with django_assert_num_queries(4):
         partner.get(reverse("dialogue-list"))
     # session, user, device; the dialogue; its actions, staff and partner participants,
-    # stories, comments
-    with django_assert_num_queries(9):
+    # stories, comments; the risks discussed and the partner's others to note (risks' section)
+    with django_assert_num_queries(11):
         staff.get(reverse("dialogue-detail", args=[dialogue.pk]))
     # session, user, device; partner; last dialogue, its actions, open actions, stories,
     # activities; the partner's open risks; its self-assessment rounds (none here: one query)

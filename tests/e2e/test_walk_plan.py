@@ -28,6 +28,7 @@ NOT_WALKED = {
     "assessment-comment": "a POST that redirects to the assessment (its form is on that page)",
     "dialogue-comment": "a POST that redirects to the dialogue",
     "assessment-action": "a POST that redirects to the round",
+    "dialogue-risk-link": "a POST that redirects to the dialogue (its form is on that page)",
     "dialogue-confirm": "a POST that redirects to the dialogue",
     "action-status": "a POST that redirects to the dialogue",
     "risk-status": "a POST that redirects to the risk",

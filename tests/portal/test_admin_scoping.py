@@ -133,6 +133,11 @@ def test_an_officers_save_keeps_every_scoped_many_to_many_row_it_was_not_shown(
     # have cleared it for cleared staff only; written past it, as an older row could be.
     analysis = factories.AnalysisFactory.create(region="latam")
     analysis.stories.add(planned.hidden_story)
+    # A risk of a partner the officer sees, noted in a dialogue with the confidential partner
+    # (past the service, which refuses another partner's dialogue: as an older row could be).
+    linked_risk = factories.RiskFactory.create(partner=planned.alpha)
+    hidden_dialogue = factories.DialogueFactory.create(partner=planned.hidden)
+    linked_risk.dialogues.add(hidden_dialogue)
     # (Saving clears each for cleared staff only: one analysis per field.)
     risk_analysis = factories.AnalysisFactory.create(region="latam")
     hidden_risk = factories.RiskFactory.create(partner=planned.hidden)
@@ -148,6 +153,7 @@ def test_an_officers_save_keeps_every_scoped_many_to_many_row_it_was_not_shown(
         (type(planned.network), "partners"): (planned.network, planned.hidden.pk),
         (type(analysis), "stories"): (analysis, planned.hidden_story.pk),
         (type(analysis), "risks"): (risk_analysis, hidden_risk.pk),
+        (type(linked_risk), "dialogues"): (linked_risk, hidden_dialogue.pk),
         (type(dialogue), "stories"): (dialogue, planned.hidden_story.pk),
     }
     covered = {key for key in _scoped_many_to_many() if key in hidden_rows}

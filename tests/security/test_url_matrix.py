@@ -251,6 +251,17 @@ def _assessment_action_agreed(obj: Model | None) -> bool:
     ).exists()
 
 
+def _dialogue_with_a_risk_args(world: World, kind: str) -> Args:
+    """A dialogue and an open risk of the same partner, not yet noted as discussed."""
+    dialogue = _dialogue(world, kind)
+    factories.RiskFactory.create(partner=dialogue.partner, title="A risk for the matrix")
+    return _pk(dialogue)
+
+
+def _risk_noted(obj: Model | None) -> bool:
+    return Risk.objects.filter(dialogues=_id(obj)).exists()
+
+
 def _dialogue(world: World, kind: str) -> Dialogue:
     """A new dialogue with the partner, its notes awaiting confirmation, one open action."""
     dialogue = factories.DialogueFactory.create(partner=_partner(world, kind))
@@ -388,6 +399,8 @@ class Page:
     args: Callable[[World, str], Args] | None = None
     post: dict[str, PerRole] = field(default_factory=dict)
     post_data: dict[str, str] = field(default_factory=dict)
+    # Where the data names an object made with the case's own: built from that object.
+    post_data_for: Callable[[Model | None], dict[str, Any]] | None = None
     changed: Callable[[Model | None], bool] | None = None
     wrong_method: str | None = "post"
     wrong_method_as: str = "staff"
@@ -639,6 +652,21 @@ EXPECTATIONS: dict[str, Page] = {
         get={"own": _only(STAFF), "foreign": _only(STAFF), "confidential": _only(CLEARED)},
         args=_partner_args,
     ),
+    # Staff note a risk discussed in a dialogue: those who may see both.
+    "dialogue-risk-link": Page(
+        get=POST_ONLY,
+        args=_dialogue_with_a_risk_args,
+        post={
+            "own": _only(STAFF, ANY_REDIRECT),
+            "foreign": _only(STAFF, ANY_REDIRECT),
+            "confidential": _only(CLEARED, ANY_REDIRECT),
+        },
+        post_data_for=lambda obj: {
+            "risk": Risk.objects.filter(partner__dialogues=_id(obj)).values_list("pk", flat=True)[0]
+        },
+        changed=_risk_noted,
+        wrong_method=None,
+    ),
     # --- The risk register: staff read what they may (officers no confidential partner's); a
     # partner's users read and comment on their own organisation's shared risks.
     "risk-list": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}),
@@ -857,7 +885,8 @@ def _check(world: World, case: Case) -> str | None:
     url = reverse(case.name, args=args)
     client = _client(world, case.role)
     send = getattr(client, case.method)
-    response = send(url, page.post_data) if case.method == "post" else send(url)
+    data = page.post_data_for(obj) if page.post_data_for else page.post_data
+    response = send(url, data) if case.method == "post" else send(url)
     if response.streaming:
         # Reading a file response to its end lets the test client close it inside its guard;
         # response.close() here would end the PostgreSQL connection of the test's transaction.
