@@ -4,16 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 
 from partners.models import Partner, SolidarityNetwork
 from portal.sections import Section, register_section
-from programs.selectors import visible_programs, visible_projects
+from programs.selectors import visible_activities, visible_programs, visible_projects
 
 
 def partner_projects(request: HttpRequest, partner: Partner) -> dict[str, Any]:
     projects = visible_projects(request.user).filter(partner=partner).select_related("program")
     return {"projects": projects}
+
+
+LATEST_ACTIVITIES = 8
+
+
+def partner_activities(request: HttpRequest, partner: Partner) -> dict[str, Any] | None:
+    """The partner's latest held activities, for the page that prepares the next dialogue."""
+    activities = (
+        visible_activities(request.user)
+        # Its own, else its project's: the rule of the activity list and the aggregates.
+        .filter(Q(partner=partner) | Q(partner__isnull=True, project__partner=partner))
+        .order_by("-date", "-pk")[:LATEST_ACTIVITIES]
+    )
+    return {"activities": activities, "partner": partner}
 
 
 def network_programs(request: HttpRequest, network: SolidarityNetwork) -> dict[str, Any]:
@@ -24,6 +39,10 @@ def register() -> None:
     register_section(
         "partner-detail",
         Section(partner_projects, {"main": "programs/_partner_projects.html"}, order=10),
+    )
+    register_section(
+        "partner-detail",
+        Section(partner_activities, {"main": "programs/_partner_activities.html"}, order=50),
     )
     register_section(
         "network-detail",

@@ -357,13 +357,13 @@ def test_the_partner_page_section_costs_the_same_for_any_number_of_rounds(
     staff, partner = client_as("staff"), client_as("partner")
     # Session, user and second factor (3), partner, projects, story counts (3), the last two
     # rounds, their dimensions' names and means (3), latest dialogues and open actions (2),
-    # the partner's risks (1), contacts, networks (2).
-    with django_assert_num_queries(14):
+    # the partner's risks (1), contacts, networks (2), the latest activities (1).
+    with django_assert_num_queries(15):
         assert staff.get(url).status_code == 200
     # Session and user (2), partner, story counts, projects (3), the rounds, names and means
     # (3), this period's round (1), the dialogues' section (3), the shared risks (1), contacts
-    # (1; a partner user is in no network: no query).
-    with django_assert_num_queries(14):
+    # (1; a partner user is in no network: no query), the latest activities (1).
+    with django_assert_num_queries(15):
         assert partner.get(url).status_code == 200
 
 

@@ -304,6 +304,6 @@ def test_the_query_counts_stay_the_same_as_dialogues_grow(
 # open actions, and for the partner's users the actions they owe soon) and one on the dashboard
 # (this person's actions due); the risk register one on each (the partner's risks, the
 # person's reviews due); the self-assessments' section two on the partner page for its users
-# (their rounds, and whether this period's is submitted).
-PARTNER_PAGE_QUERIES = 12
+# (their rounds, and whether this period's is submitted); the latest activities one.
+PARTNER_PAGE_QUERIES = 13
 DASHBOARD_QUERIES = 15

@@ -33,11 +33,11 @@ PAGES = [
     (
         "partner-detail",
         "alpha",
-        9,
+        10,
         "partner, projects, story counts, risks, self-assessment rounds, contacts, networks, "
-        "latest dialogues, open actions",
+        "latest dialogues, open actions, latest activities",
     ),
-    ("partner-detail", "hidden", 10, "the same, plus the access-log row"),
+    ("partner-detail", "hidden", 11, "the same, plus the access-log row"),
     ("program-list", None, 1, "programmes with their project counts"),
     ("project-list", None, 4, "country choices, programme choices, count, page"),
     (
