@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -35,7 +35,9 @@ class TableRow:
     category: str
     category_label: str
     count: int
-    highest_score: int
+    # Over the risks the viewer may read: an officer learns no confidential partner's score,
+    # only that its risks are counted (None where the cell holds only such risks).
+    highest_score: int | None
     href: str
 
 
@@ -101,9 +103,12 @@ def heat_map(user: Any, filters: dict[str, Any]) -> HeatMap:
     }
     regions = dict(Region.choices)
     categories = dict(Category.choices)
+    readable = (
+        Q() if getattr(user, "sees_confidential", False) else Q(partner__is_confidential=False)
+    )
     grouped = (
         risks.values("partner__region", "category")
-        .annotate(count=Count("pk"), highest=Max(SCORE))
+        .annotate(count=Count("pk"), highest=Max(SCORE, filter=readable))
         .order_by()
     )
     rows = sorted(
@@ -121,7 +126,7 @@ def heat_map(user: Any, filters: dict[str, Any]) -> HeatMap:
             )
             for row in grouped
         ),
-        key=lambda row: (-row.highest_score, row.region_label, row.category_label),
+        key=lambda row: (-(row.highest_score or 0), row.region_label, row.category_label),
     )
     total = sum(matrix.values())
     not_listed = 0
