@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from analyses.models import RegionalAnalysis
 from partners.regions import Region
+from progress.selectors import visible_stories
 from risks.models import Risk
 from risks.selectors import visible_risks
 
@@ -83,8 +84,12 @@ class AnalysisForm(forms.ModelForm):
         if analysis.pk and not self.is_bound:
             self.initial["risks"] = list(analysis.risks.values_list("pk", flat=True))
         if analysis.pk and not self.is_bound:
+            # Only those the writer may see (the service keeps the others linked).
             self.initial["story_references"] = " ".join(
-                analysis.stories.order_by("reference").values_list("reference", flat=True)
+                visible_stories(user)
+                .filter(analyses=analysis)
+                .order_by("reference")
+                .values_list("reference", flat=True)
             )
             self.initial["figures"] = "\n".join(
                 f"{figure.label} | {figure.address}" for figure in analysis.figures.all()

@@ -31,12 +31,17 @@ def visible_analyses(user: AnyUser) -> QuerySet[RegionalAnalysis]:
         return analyses.none()
     if viewer.sees_confidential:
         return analyses
+    # Not for cleared staff only, and drawing on no confidential partner's records: a partner
+    # made confidential after an analysis cited it is hidden at once, not at the next save.
+    uncleared = (
+        analyses.filter(cleared_only=False)
+        .exclude(stories__partner__is_confidential=True)
+        .exclude(risks__partner__is_confidential=True)
+    )
     if viewer.is_portal_staff:
-        return analyses.filter(cleared_only=False)
+        return uncleared
     if viewer.is_partner_user and viewer.partner is not None:
-        return analyses.filter(
-            shared_with_partners=True, cleared_only=False, region=viewer.partner.region
-        )
+        return uncleared.filter(shared_with_partners=True, region=viewer.partner.region)
     return analyses.none()
 
 

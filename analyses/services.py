@@ -103,16 +103,12 @@ def analysis_save(
         raise PermissionDenied
     if analysis.author_id is None:
         analysis.author = staff
-    # What the writer may not read stays linked: the form never showed it, so never dropped it.
-    kept_stories: list[ChangeStory] = []
-    kept_risks: list[Risk] = []
-    if analysis.pk is not None:
-        kept_stories = list(analysis.stories.exclude(pk__in=visible_stories(staff).values("pk")))
-        kept_risks = list(analysis.risks.exclude(pk__in=visible_risks(staff).values("pk")))
+    # A writer opens only analyses whose every story and risk it may read (selectors), so the
+    # lists replace what was linked.
     analysis.full_clean()
     analysis.save()
-    analysis.stories.set([*stories, *kept_stories])
-    analysis.risks.set([*risks, *kept_risks])
+    analysis.stories.set(stories)
+    analysis.risks.set(risks)
     analysis.figures.all().delete()
     AnalysisFigure.objects.bulk_create(
         AnalysisFigure(analysis=analysis, label=label, address=address, ordering=index)

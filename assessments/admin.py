@@ -21,7 +21,7 @@ from assessments.models import (
     Questionnaire,
     Statement,
 )
-from portal.admin_scoping import ScopedModelAdmin
+from portal.admin_scoping import AccessScopedAdminMixin, ScopedModelAdmin
 
 
 def _published(obj: Any) -> bool:
@@ -32,7 +32,7 @@ def _published(obj: Any) -> bool:
     return False
 
 
-class DimensionInline(admin.TabularInline):
+class DimensionInline(AccessScopedAdminMixin, admin.TabularInline):
     model = Dimension
     extra = 0
     fields = ("ordering", "key", "name_en", "name_sv", "name_es")
@@ -45,7 +45,7 @@ class DimensionInline(admin.TabularInline):
     has_delete_permission = has_change_permission
 
 
-class StatementInline(admin.StackedInline):
+class StatementInline(AccessScopedAdminMixin, admin.StackedInline):
     model = Statement
     extra = 0
     fields = ("ordering", "text_en", "text_sv", "text_es")
@@ -126,7 +126,7 @@ class ReadOnlyAdmin(ScopedModelAdmin):
         return False
 
 
-class AnswerInline(admin.TabularInline):
+class AnswerInline(AccessScopedAdminMixin, admin.TabularInline):
     model = Answer
     extra = 0
     fields = ("statement", "score", "example")

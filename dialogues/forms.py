@@ -175,6 +175,14 @@ class ActionStatusForm(forms.Form):
         widget=forms.TextInput(),
     )
 
+    def __init__(self, *args: Any, done_only: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if done_only:
+            # The partner's users mark their actions done; dropping one is agreed with staff.
+            self.fields["status"].choices = [  # type: ignore[attr-defined]
+                (AgreedAction.Status.DONE, AgreedAction.Status.DONE.label)
+            ]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("status") == AgreedAction.Status.DROPPED and not data.get("reason", "").strip():

@@ -174,6 +174,9 @@ class AgreedAction(models.Model):
         null=True,
         blank=True,
         related_name="owned_actions",
+        # Every form that offers owners (the admin's too) lists staff only: a partner's users
+        # could name a confidential partner.
+        limit_choices_to={"role": "staff", "is_active": True},
     )
     owner_is_partner = models.BooleanField(_("the partner owns it"), default=False)
     due_on = models.DateField(_("due on"))

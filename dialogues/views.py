@@ -260,7 +260,11 @@ def dialogue_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     _reader(request)
     action = selectors.get_action_for_user(request.user, pk)
-    form = ActionStatusForm(request.POST, auto_id=_status_ids(action))
+    form = ActionStatusForm(
+        request.POST,
+        auto_id=_status_ids(action),
+        done_only=not selectors.may_manage(request.user, action.partner),
+    )
     if form.is_valid():
         try:
             services.action_set_status(

@@ -103,7 +103,7 @@ class MemberOrganisationAdmin(ScopedModelAdmin):
     search_fields = ("name", "org_number", "municipality")
 
 
-class NetworkMembershipInline(admin.StackedInline):
+class NetworkMembershipInline(AccessScopedAdminMixin, admin.StackedInline):
     model = NetworkMembership
     extra = 0
     autocomplete_fields = ("member_organisation",)

@@ -21,7 +21,12 @@ LATEST_ACTIVITIES = 8
 
 
 def partner_activities(request: HttpRequest, partner: Partner) -> dict[str, Any] | None:
-    """The partner's latest held activities, for the page that prepares the next dialogue."""
+    """The partner's latest held activities, for the page that prepares the next dialogue:
+    for staff and the partner's own users (members read figures, not activity rows)."""
+    user: Any = request.user
+    own = getattr(user, "is_partner_user", False) and user.partner_id == partner.pk
+    if not (getattr(user, "is_portal_staff", False) or own):
+        return None
     activities = (
         visible_activities(request.user)
         # Its own, else its project's: the rule of the activity list and the aggregates.

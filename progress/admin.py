@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_scoping import ScopedModelAdmin
+from portal.admin_scoping import AccessScopedAdminMixin, ScopedModelAdmin
 from progress import links
 from progress.models import (
     ChangeStory,
@@ -39,12 +39,12 @@ class TargetGroupAdmin(ScopedModelAdmin):
     search_fields = ("code", "name_en", "name_sv", "name_es")
 
 
-class StorytellerInline(admin.StackedInline):
+class StorytellerInline(AccessScopedAdminMixin, admin.StackedInline):
     model = Storyteller
     extra = 0
 
 
-class StoryAttachmentInline(admin.StackedInline):
+class StoryAttachmentInline(AccessScopedAdminMixin, admin.StackedInline):
     """What is attached, read-only: files come in only through the story form's checks.
 
     An upload here would skip the content check and the removal of location data; a deletion

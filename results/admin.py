@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_scoping import ScopedModelAdmin
+from portal.admin_scoping import AccessScopedAdminMixin, ScopedModelAdmin
 from progress.forms import BoundedModelMultipleChoiceField
 from results import selectors, services
 from results.models import (
@@ -126,7 +126,7 @@ class IndicatorForm(ServiceValidatedForm):
             services.validate_indicator_links(indicator, projects)
 
 
-class IndicatorInline(admin.TabularInline):  # type: ignore[type-arg]
+class IndicatorInline(AccessScopedAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Indicator
     form = IndicatorForm
     fields = ("title", "measure", "unit", "currency", "direction", "baseline_value", "ordering")
@@ -134,7 +134,7 @@ class IndicatorInline(admin.TabularInline):  # type: ignore[type-arg]
     show_change_link = True
 
 
-class DimensionValueInline(admin.TabularInline):  # type: ignore[type-arg]
+class DimensionValueInline(AccessScopedAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = DimensionValue
     fields = ("code", "name_en", "name_sv", "name_es", "ordering")
     extra = 0
@@ -162,7 +162,7 @@ class OutcomeAdmin(ScopedModelAdmin):
     inlines = (IndicatorInline,)
 
 
-class PeriodInline(admin.TabularInline):  # type: ignore[type-arg]
+class PeriodInline(AccessScopedAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Period
     fields = ("start", "end")
     extra = 0
@@ -179,7 +179,7 @@ class IndicatorAdmin(ScopedModelAdmin):
     inlines = (PeriodInline,)
 
 
-class TargetInline(admin.TabularInline):  # type: ignore[type-arg]
+class TargetInline(AccessScopedAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Target
     form = TargetForm
     fields = ("values", "value", "numerator", "denominator")

@@ -97,15 +97,21 @@ def filtered_open_risks(user: Any, filters: dict[str, Any]) -> QuerySet[Risk]:
 
 def heat_map(user: Any, filters: dict[str, Any]) -> HeatMap:
     risks = filtered_open_risks(user, filters)
-    matrix = {
-        (row["likelihood"], row["impact"]): row["count"]
-        for row in risks.values("likelihood", "impact").annotate(count=Count("pk")).order_by()
-    }
-    regions = dict(Region.choices)
-    categories = dict(Category.choices)
+    # What the viewer may read: a cell of the likelihood-by-impact grid is a score, and with the
+    # filters narrowed to one region and category a single confidential risk's score would show
+    # (DESIGN §4). An officer meets those risks only in the counts by region and category.
     readable = (
         Q() if getattr(user, "sees_confidential", False) else Q(partner__is_confidential=False)
     )
+    matrix = {
+        (row["likelihood"], row["impact"]): row["count"]
+        for row in risks.filter(readable)
+        .values("likelihood", "impact")
+        .annotate(count=Count("pk"))
+        .order_by()
+    }
+    regions = dict(Region.choices)
+    categories = dict(Category.choices)
     grouped = (
         risks.values("partner__region", "category")
         .annotate(count=Count("pk"), highest=Max(SCORE, filter=readable))
@@ -128,10 +134,10 @@ def heat_map(user: Any, filters: dict[str, Any]) -> HeatMap:
         ),
         key=lambda row: (-(row.highest_score or 0), row.region_label, row.category_label),
     )
-    total = sum(matrix.values())
     not_listed = 0
     if not getattr(user, "sees_confidential", False):
         not_listed = risks.filter(partner__is_confidential=True).count()
+    total = sum(matrix.values()) + not_listed
     return HeatMap(matrix=matrix, rows=rows, total=total, not_listed=not_listed, filters=filters)
 
 

@@ -93,3 +93,13 @@ def test_editing_the_notes_in_the_admin_asks_the_partner_again(
     assert response.status_code == 302, response.content.decode()[:3000]
     dialogue = Dialogue.objects.get(pk=dialogue.pk)
     assert dialogue.notes == "Other words" and dialogue.notes_confirmed_at is None
+
+
+def test_the_admin_offers_staff_only_as_an_actions_owner(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    """A confidential partner's user could name the partner: never in an owner list."""
+    body = client_as("officer").get(reverse("admin:dialogues_agreedaction_add")).content.decode()
+    assert f">{world.users['staff'].username}<" in body or world.users["staff"].username in body
+    for username in ("secret", "partner", "partner2", "member"):
+        assert f">{username}<" not in body

@@ -131,12 +131,15 @@ def test_the_status_form_asks_for_a_reason_to_drop(
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.status == "dropped"
-    # The partner's user may mark done only: dropping is a 404 like anything not theirs.
+    # The partner's user may mark done only: another status is not among its choices, and the
+    # page says so (a form error, not a 404 on an action it can see).
     other = factories.AgreedActionFactory.create(dialogue=action.dialogue)
     partner = client_as("partner")
     url = reverse("action-status", args=[other.pk])
     refused = partner.post(url, {"status": "dropped", "reason": "x"})
-    assert refused.status_code == 404
+    assert refused.status_code == 200 and "data-error-summary" in refused.content.decode()
+    other.refresh_from_db()
+    assert other.status == "open"
     assert partner.post(url, {"status": "done"}).status_code == 302
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -207,3 +210,13 @@ def test_a_project_lists_each_of_its_indicators_once(world: World) -> None:
     )
     listed = list(selectors.project_indicators(world.users["staff"], world.alpha_project))
     assert sorted(i.pk for i in listed) == sorted([shared.pk, own.pk])
+
+
+def test_the_admins_outcome_page_lists_no_confidential_projects_indicator_to_an_officer(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    """The indicators inline reads through the same selector as the indicator list."""
+    own = builders.indicator(world.program, project=world.hidden_project, title="Izmir trained")
+    url = reverse("admin:results_outcome_change", args=[own.outcome_id])
+    assert "Izmir trained" not in client_as("officer").get(url).content.decode()
+    assert "Izmir trained" in client_as("admin").get(url).content.decode()

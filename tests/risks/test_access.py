@@ -128,9 +128,13 @@ def test_the_officers_heat_map_cells_lead_to_no_confidential_risk(
     register: Register, client_as: Callable[[str], Client]
 ) -> None:
     officer = client_as("officer")
-    # The confidential risk is alone in its cell (5, 5): counted, and its list is empty.
+    # The confidential risk is alone in its cell (5, 5): the officer's grid leaves it out (its
+    # score would show), the counts by region and category keep it, and the list is empty.
     body = officer.get(reverse("risk-heat-map")).content.decode()
-    assert 'data-cell="5-5"><a href=' in body
+    assert 'data-cell="5-5"><a href=' not in body
+    assert 'data-testid="heat-not-listed"' in body
+    cleared = client_as("staff").get(reverse("risk-heat-map")).content.decode()
+    assert 'data-cell="5-5"><a href=' in cleared
     listed = officer.get(reverse("risk-list") + "?status=open&likelihood=5&impact=5")
     assert register.hidden.title not in listed.content.decode()
     assert listed.context["page"].paginator.count == 0
