@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -9,11 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from analyses.models import RegionalAnalysis
 from partners.regions import Region
-from progress.selectors import visible_stories
+from progress.selectors import split_story_references, visible_stories
 from risks.models import Risk
 from risks.selectors import visible_risks
-
-REFERENCE_SEPARATORS = re.compile(r"[\s,;]+")
 
 
 class AnalysisForm(forms.ModelForm):
@@ -96,8 +93,7 @@ class AnalysisForm(forms.ModelForm):
             )
 
     def clean_story_references(self) -> list[str]:
-        text = self.cleaned_data["story_references"]
-        return [part for part in REFERENCE_SEPARATORS.split(text) if part][:200]
+        return split_story_references(self.cleaned_data["story_references"], limit=200)
 
     def clean_figures(self) -> list[tuple[str, str]]:
         figures = []

@@ -32,23 +32,6 @@ def _require_staff(actor: Any) -> User:
     return actor
 
 
-def stories_by_reference(actor: Any, references: Iterable[str]) -> list[ChangeStory]:
-    """The stories named by reference, each one the actor may see; unknown ones are an error."""
-    wanted = {reference.strip().upper() for reference in references if reference.strip()}
-    found = {
-        story.reference: story for story in visible_stories(actor).filter(reference__in=wanted)
-    }
-    missing = sorted(wanted - found.keys())
-    if missing:
-        raise ValidationError(
-            {
-                "story_references": _("No story you may see has the reference %(references)s.")
-                % {"references": ", ".join(missing)}
-            }
-        )
-    return sorted(found.values(), key=lambda story: story.reference)
-
-
 def report_address(address: str) -> str:
     """A figure's address: the portal's own report with its filters, nothing else."""
     parts = urlsplit(address.strip())

@@ -20,6 +20,7 @@ from partners.regions import Region
 from portal.access import denied_as_not_found
 from portal.forms import add_validation_error
 from portal.pagination import paginate
+from progress.selectors import stories_by_reference
 
 
 def _reader(request: HttpRequest) -> None:
@@ -73,9 +74,7 @@ def analysis_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = AnalysisForm(request.POST or None, instance=analysis, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            stories = services.stories_by_reference(
-                request.user, form.cleaned_data["story_references"]
-            )
+            stories = stories_by_reference(request.user, form.cleaned_data["story_references"])
             services.analysis_save(
                 actor=request.user,
                 analysis=form.instance,

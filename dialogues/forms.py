@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -12,8 +11,8 @@ from dialogues.services import MAX_ACTIONS, ActionDraft
 from partners.models import Partner
 from portal.models import User
 from programs.selectors import visible_projects
+from progress.selectors import split_story_references
 
-REFERENCE_SEPARATORS = re.compile(r"[\s,;]+")
 MAX_TEXT = 20_000
 PARTNER_OWNS = "partner"
 
@@ -104,8 +103,7 @@ class DialogueForm(forms.ModelForm):
             )
 
     def clean_story_references(self) -> list[str]:
-        text = self.cleaned_data["story_references"]
-        return [part for part in REFERENCE_SEPARATORS.split(text) if part][:100]
+        return split_story_references(self.cleaned_data["story_references"], limit=100)
 
 
 def _max_length(value: str) -> None:

@@ -26,7 +26,7 @@ from portal.access import denied_as_not_found
 from portal.forms import add_validation_error
 from portal.pagination import paginate
 from portal.sections import sections_for
-from progress.selectors import visible_stories
+from progress.selectors import stories_by_reference, visible_stories
 
 
 def _reader(request: HttpRequest) -> None:
@@ -117,25 +117,6 @@ def dialogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dialogues/dialogue_detail.html", _dialogue_context(request, dialogue))
 
 
-def _resolve_stories(request: HttpRequest, references: list[str], partner: Partner) -> list[Any]:
-    wanted = {reference.strip().upper() for reference in references if reference.strip()}
-    found = {
-        story.reference: story
-        for story in visible_stories(request.user).filter(reference__in=wanted, partner=partner)
-    }
-    missing = sorted(wanted - found.keys())
-    if missing:
-        raise ValidationError(
-            {
-                "story_references": _(
-                    "No story of this partner that you may see has the reference %(references)s."
-                )
-                % {"references": ", ".join(missing)}
-            }
-        )
-    return sorted(found.values(), key=lambda story: story.reference)
-
-
 def _formset_errors_to_form(form: DialogueForm, formset: Any) -> None:
     """The error summary at the top of the page reads the dialogue's form: the actions' errors
     are listed there too, each with the action's number."""
@@ -195,8 +176,8 @@ def dialogue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 if action_form.has_changed() and action_form.cleaned_data
             ]
             try:
-                with_stories = _resolve_stories(
-                    request, form.cleaned_data["story_references"], partner
+                with_stories = stories_by_reference(
+                    request.user, form.cleaned_data["story_references"], partner=partner
                 )
                 services.dialogue_save(
                     actor=user,

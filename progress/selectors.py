@@ -3,11 +3,15 @@ reads of the Progress Tracker that join across its models."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from partners.selectors import visible_partners
 from portal.access import (
@@ -170,3 +174,33 @@ def returned_stories(user: Any, *, partner_id: int) -> list[ReturnedStory]:
         ReturnedStory(story, story.returned_events[0] if story.returned_events else None)  # type: ignore[attr-defined]
         for story in stories
     ]
+
+
+# How people type a list of story references: spaces, commas or semicolons between them.
+STORY_REFERENCE_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def split_story_references(text: str, *, limit: int) -> list[str]:
+    """The references typed in a form field, at most ``limit`` of them."""
+    return [part for part in STORY_REFERENCE_SEPARATORS.split(text) if part][:limit]
+
+
+def stories_by_reference(
+    user: AnyUser, references: Iterable[str], *, partner: Any = None
+) -> list[ChangeStory]:
+    """The stories named by reference (of ``partner`` when given), each one the viewer may see,
+    in reference order; a reference that names none is a form error on ``story_references``."""
+    wanted = {reference.strip().upper() for reference in references if reference.strip()}
+    stories = visible_stories(user).filter(reference__in=wanted)
+    if partner is not None:
+        stories = stories.filter(partner=partner)
+    found = {story.reference: story for story in stories}
+    missing = sorted(wanted - found.keys())
+    if missing:
+        message = (
+            _("No story you may see has the reference %(references)s.")
+            if partner is None
+            else _("No story of this partner that you may see has the reference %(references)s.")
+        )
+        raise ValidationError({"story_references": message % {"references": ", ".join(missing)}})
+    return sorted(found.values(), key=lambda story: story.reference)

@@ -36,6 +36,7 @@ from progress import links, services
 from progress.forms import CommentForm, ReviewForm, StoryForm
 from progress.link_forms import LinkForm, LinkStoryForm
 from progress.models import ChangeStory, ChangeType, TargetGroup
+from progress.selectors import stories_by_reference
 from reporting import reports
 from results import services as results_services
 from results.admin import ActualForm
@@ -361,9 +362,7 @@ def test_the_analysis_form(world: World) -> None:
         if _valid_or_errors(form, "AnalysisForm"):
 
             def save() -> None:
-                stories = analysis_services.stories_by_reference(
-                    user, form.cleaned_data["story_references"]
-                )
+                stories = stories_by_reference(user, form.cleaned_data["story_references"])
                 analysis_services.analysis_save(
                     actor=user,
                     analysis=form.instance,
