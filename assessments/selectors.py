@@ -7,7 +7,10 @@ from them.
   the distributions (``counted_assessments``): numbers per score band, never a row of their own.
 - A partner user reads and fills its own organisation's assessments, and reads staff's comments
   on them.
-- Network members and anonymous visitors read nothing individual.
+- Network members read nothing individual. The assessments of their networks' partners that
+  are not confidential count in one table only: the distribution the ``reporting`` app publishes
+  to them with its disclosure control (rounded, small counts suppressed, ties broken).
+- Anonymous visitors read nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +27,7 @@ from django.http import HttpRequest
 
 from assessments.models import Answer, Assessment, Dimension, DimensionComment, Questionnaire
 from partners.models import Partner
+from partners.selectors import visible_partners
 from portal.access import as_user, get_or_404, log_confidential_read, own_partner_id
 
 if TYPE_CHECKING:
@@ -32,6 +37,7 @@ Status = Assessment.Status
 
 # Score bands of a dimension's mean: 1 to 1.9, 2 to 2.9, 3 to 3.9, 4 to 4.9, and 5.
 BANDS = (1, 2, 3, 4, 5)
+BAND_LABELS = ("1–1.9", "2–2.9", "3–3.9", "4–4.9", "5")
 
 
 def visible_assessments(user: AnyUser) -> QuerySet[Assessment]:
@@ -50,11 +56,17 @@ def visible_assessments(user: AnyUser) -> QuerySet[Assessment]:
 
 def counted_assessments(user: AnyUser) -> QuerySet[Assessment]:
     """The submitted assessments a viewer's distributions count: all of them for staff
-    (officers' included confidential partners', which they only ever see as a number)."""
+    (officers' included confidential partners', which they only ever see as a number); for a
+    network member, those of its networks' partners that are not confidential."""
     viewer = as_user(user)
-    if viewer is None or not viewer.is_portal_staff:
-        return Assessment.objects.none()
-    return Assessment.objects.filter(status=Status.SUBMITTED)
+    submitted = Assessment.objects.filter(status=Status.SUBMITTED)
+    if viewer is None:
+        return submitted.none()
+    if viewer.is_portal_staff:
+        return submitted
+    if viewer.is_network_member:
+        return submitted.filter(partner__in=visible_partners(viewer).values("pk"))
+    return submitted.none()
 
 
 def visible_questionnaires(user: AnyUser) -> QuerySet[Questionnaire]:
@@ -283,20 +295,39 @@ def distribution(
         assessments = assessments.filter(
             partner_id__in=Partner.objects.filter(projects__program_id=program_id).values("pk")
         )
+    counts = band_counts(assessments)
+    names = dimension_names(
+        counted_assessments(user).filter(period_label=period_label), extra=counts
+    )
+    return [
+        DistributionRow(key, name, tuple(counts.get((period_label, key), [0] * len(BANDS))))
+        for key, name in names
+    ]
+
+
+def band_counts(assessments: QuerySet[Assessment]) -> dict[tuple[str, str], list[int]]:
+    """Per (period label, dimension key), how many of these assessments' dimension means fall in
+    each band, in the order of BANDS. One query, grouped per assessment and dimension: its size
+    is the number of partners times the dimensions, never the number of answers."""
     means = (
         Answer.objects.filter(assessment__in=assessments.values("pk"))
-        .values("assessment_id", "statement__dimension__key")
+        .values("assessment_id", "assessment__period_label", "statement__dimension__key")
         .annotate(mean=Avg("score"))
         .order_by()
     )
-    counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(BANDS))
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(BANDS))
     for row in means:
-        counts[row["statement__dimension__key"]][score_band(float(row["mean"])) - 1] += 1
-    names = _dimension_names(
-        counted_assessments(user).filter(period_label=period_label).values("questionnaire_id")
-    )
-    known = [key for key, _name in names]
-    names += [(key, key) for key in sorted(counts) if key not in known]
-    return [
-        DistributionRow(key, name, tuple(counts.get(key, [0] * len(BANDS)))) for key, name in names
-    ]
+        key = (row["assessment__period_label"], row["statement__dimension__key"])
+        counts[key][score_band(float(row["mean"])) - 1] += 1
+    return dict(counts)
+
+
+def dimension_names(
+    assessments: QuerySet[Assessment], *, extra: Mapping[tuple[str, str], Any] = {}
+) -> list[tuple[str, str]]:
+    """The dimensions of these assessments' questionnaires, newest version's names and order
+    first (one query), then any dimension key ``extra`` counts that no questionnaire names."""
+    names = _dimension_names(assessments.values("questionnaire_id"))
+    known = {key for key, _name in names}
+    names += [(key, key) for key in sorted({key for _period, key in extra} - known)]
+    return names

@@ -19,6 +19,7 @@ from assessments.charts import score_dots
 from assessments.forms import AssessmentForm, CommentForm, DistributionFilter
 from assessments.models import Assessment
 from assessments.selectors import (
+    BAND_LABELS,
     BANDS,
     current_period,
     dimension_scores,
@@ -39,8 +40,6 @@ from portal.charts import Figure, shares
 from portal.forms import add_validation_error
 from portal.pagination import paginate
 from programs.selectors import visible_programs
-
-BAND_LABELS = ("1–1.9", "2–2.9", "3–3.9", "4–4.9", "5")
 
 
 def _staff(request: HttpRequest) -> None:

@@ -72,8 +72,16 @@ class Ranges:
         return [key for key, value in values.items() if value and self.low[key] >= self.high[key]]
 
 
-def protect(values: Mapping[Key, int], relations: Sequence[Relation]) -> frozenset[Key]:
+def protect(
+    values: Mapping[Key, int],
+    relations: Sequence[Relation],
+    exact: frozenset[Key] = frozenset(),
+) -> frozenset[Key]:
     """The figures to hide so that no tie pins any non-zero count to one value.
+
+    ``exact`` names figures the reader knows exactly from elsewhere (a member's dashboard says
+    how many partners its networks have): they bound the others through the ties, are never
+    hidden, and being known already, are not themselves a disclosure.
 
     One figure at a time, the one that undoes the most pins (one hidden total often frees all
     its rows), until nothing is pinned. Each round hides one more figure, so it ends; a page
@@ -81,12 +89,12 @@ def protect(values: Mapping[Key, int], relations: Sequence[Relation]) -> frozens
     """
     hidden: set[Key] = set()
     while True:
-        ranges = propagate(values, relations, hidden)
-        pinned = ranges.pinned(values)
+        ranges = propagate(values, relations, hidden, exact)
+        pinned = [key for key in ranges.pinned(values) if key not in exact]
         votes = Counter(
             culprit
             for key in pinned
-            if (culprit := _culprit(key, ranges, hidden, values, set())) is not None
+            if (culprit := _culprit(key, ranges, hidden | exact, values, set())) is not None
         )
         # Where no tie says which figure to hide, a pinned figure itself goes.
         candidates = votes or Counter(key for key in pinned if key not in hidden)
@@ -102,15 +110,23 @@ def protect(values: Mapping[Key, int], relations: Sequence[Relation]) -> frozens
 _PROPAGATION_ROUNDS = 50
 
 
-def propagate(values: Mapping[Key, int], relations: Sequence[Relation], hidden: set[Key]) -> Ranges:
+def propagate(
+    values: Mapping[Key, int],
+    relations: Sequence[Relation],
+    hidden: set[Key],
+    exact: frozenset[Key] = frozenset(),
+) -> Ranges:
     """Tighten every figure's range along the ties until nothing changes.
 
-    A hidden figure is "at least one" to the reader (zeros are never hidden: they show as 0).
+    A hidden figure is "at least one" to the reader (zeros are never hidden: they show as 0);
+    an exact one is its value.
     """
     ranges = Ranges({}, {}, {}, {})
     low, high = ranges.low, ranges.high
     for key, value in values.items():
-        if key in hidden:
+        if key in exact:
+            low[key] = high[key] = value
+        elif key in hidden:
             low[key], high[key] = 1, INFINITY
         else:
             low[key], high[key] = published_range(value)

@@ -10,6 +10,7 @@ urlpatterns = [
         views.figures_export,
         name="report-figures-export",
     ),
+    path("reports/self-assessments/", views.member_assessments, name="report-self-assessments"),
     path("reports/rebuild/", views.report_rebuild, name="report-rebuild"),
     path(
         "reports/rebuild/status.json",

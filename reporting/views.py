@@ -9,12 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from assessments.selectors import BAND_LABELS, BANDS
 from portal import exports
 from portal.access import may_download
+from portal.charts import shares
 from portal.sections import sections_for
 from programs.selectors import visible_programs, visible_projects
 from progress.selectors import visible_stories
-from reporting import dashboards, iati, rebuilds, reports
+from reporting import assessment_figures, dashboards, iati, rebuilds, reports
 from reporting import exports as report_exports
 
 
@@ -72,6 +74,51 @@ def report(request: HttpRequest) -> HttpResponse:
             "print_view": request.GET.get("print") == "1",
             "query": request.GET.urlencode(),
         },
+    )
+
+
+@require_GET
+def member_assessments(request: HttpRequest) -> HttpResponse:
+    """A network member's view of how its networks' partners assess themselves: one period's
+    fixed table under the disclosure rule (``reporting.assessment_figures``). Staff have the
+    distribution with its filters; nobody else reads either."""
+    user = request.user
+    if getattr(user, "is_portal_staff", False):
+        return redirect("assessment-distribution")
+    if not getattr(user, "is_network_member", False):
+        raise Http404
+    publication, dimensions = assessment_figures.member_assessment_publication(user)
+    periods = [period.code for period in publication.periods]
+    form = reports.MemberAssessmentForm(request.GET or None, periods=periods)
+    status = 200
+    period = periods[0] if periods else ""
+    if form.is_bound:
+        if form.is_valid():
+            period = form.cleaned_data["period"] or period
+        else:
+            status, period = 400, ""
+    shown = {key for at, key in publication.rows["dimensions"] if at == period}
+    rows = [
+        (
+            name,
+            [publication.figure(assessment_figures.band_key(period, key, band)) for band in BANDS],
+        )
+        for key, name in dimensions
+        if key in shown
+    ]
+    return render(
+        request,
+        "reporting/assessments_member.html",
+        {
+            "form": form,
+            "period": period,
+            "rows": rows,
+            "bands": BAND_LABELS,
+            "assessed": publication.figure(assessment_figures.assessed_key(period)),
+            "network_partners": publication.values[assessment_figures.NETWORK_PARTNERS],
+            "chart": shares(_("Partners per score band"), rows, BAND_LABELS) if rows else None,
+        },
+        status=status,
     )
 
 

@@ -24,10 +24,17 @@ def _direct(
     viewer: User, period: str, region: str, program_id: int | None
 ) -> dict[str, tuple[int, ...]]:
     """Band counts by hand: the answers of every submitted round a staff member may count (all,
-    confidential partners' included; nobody else counts any), grouped in Python."""
+    confidential partners' included), or a network member (its networks' partners that are not
+    confidential; nobody else counts any), grouped in Python."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(BANDS))
     rounds = Assessment.objects.filter(status=Assessment.Status.SUBMITTED, period_label=period)
-    if not viewer.is_portal_staff:
+    if viewer.is_network_member:
+        assert viewer.member_organisation is not None
+        rounds = rounds.filter(
+            partner__networks__members=viewer.member_organisation,
+            partner__is_confidential=False,
+        ).distinct()
+    elif not viewer.is_portal_staff:
         rounds = rounds.none()
     if region:
         rounds = rounds.filter(partner__region=region)

@@ -122,6 +122,14 @@ _MEMBER_REPORT = (
     Step("report", "/reports/?period=2025", variant=True),
     Step("report", "/reports/?period=not-a-period", errors=True, variant=True),
     Step("report", "/reports/?print=1", variant=True),
+    Step("report-self-assessments", "/reports/self-assessments/", shot="member-assessments"),
+    Step(
+        "report-self-assessments",
+        "/reports/self-assessments/?period=not-a-period",
+        errors=True,
+        status=400,
+        variant=True,
+    ),
 )
 _PROGRAMMES = (
     Step("program-list", "/programmes/"),

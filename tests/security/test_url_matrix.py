@@ -492,6 +492,14 @@ EXPECTATIONS: dict[str, Page] = {
     "activity-list": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}),
     # --- Reports: everyone with a role reads its own scope of the figures (DESIGN §4)
     "report": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS, "member"))}),
+    # Members read the self-assessments in one table under the disclosure rule; staff are sent
+    # to the distribution with its filters.
+    "report-self-assessments": Page(
+        get={
+            NO_OBJECT: _only(("member",))
+            | dict.fromkeys(STAFF, Redirect("/assessments/distribution/"))
+        }
+    ),
     "report-rebuild": Page(
         get={NO_OBJECT: _only(STAFF)},
         args=_no_rebuild_yet,
