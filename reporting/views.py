@@ -116,7 +116,10 @@ def member_assessments(request: HttpRequest) -> HttpResponse:
             "bands": BAND_LABELS,
             "assessed": publication.figure(assessment_figures.assessed_key(period)),
             "network_partners": publication.values[assessment_figures.NETWORK_PARTNERS],
-            "chart": shares(_("Partners per score band"), rows, BAND_LABELS) if rows else None,
+            # Bars of "<5" and hidden figures are drawn as nothing: no chart of nothing.
+            "chart": shares(_("Partners per score band"), rows, BAND_LABELS)
+            if any(figure.drawn for _name, figures in rows for figure in figures)
+            else None,
         },
         status=status,
     )
