@@ -23,7 +23,7 @@ from partners.selectors import may_identify, partner_country_label, partner_labe
 from portal.access import as_user
 from portal.charts import Chart
 from programs.models import Program, Project
-from programs.selectors import visible_projects
+from programs.selectors import visible_programs, visible_projects
 from results import selectors
 from results.charts import Column, targets_and_actuals
 from results.models import (
@@ -195,33 +195,44 @@ class _Framework:
                 latest.append(found.pk)
         return latest
 
+    def period_row(
+        self,
+        indicator: Indicator,
+        period: Period,
+        baseline: Decimal | None,
+        *,
+        shows_targets: bool = True,
+    ) -> tuple[PeriodRow, Decimal | None, Decimal | None]:
+        """A period's target, actual and progress as shown, with the two figures as numbers."""
+        target = self.targets.get((period.pk, TOTAL)) if shows_targets else None
+        actual = self.actuals.get((period.pk, TOTAL))
+        target_value = target.result(indicator.measure) if target else None
+        actual_value = actual.result(indicator.measure) if actual else None
+        progress = progress_to_target(
+            baseline=baseline,
+            target=target_value,
+            actual=actual_value,
+            direction=indicator.direction,
+        )
+        row = PeriodRow(
+            period.label,
+            amount_display(indicator, target),
+            amount_display(indicator, actual),
+            "–" if progress is None else f"{_rounded(progress, 0)} %",
+            target_reached(target=target_value, actual=actual_value, direction=indicator.direction),
+        )
+        return row, target_value, actual_value
+
     def view(self, indicator: Indicator, *, shows_targets: bool = True) -> IndicatorView:
         periods = self.periods.get(indicator.pk, [])
         baseline, baseline_display = _baseline(indicator)
         rows: list[PeriodRow] = []
         columns: list[Column] = []
         for period in periods:
-            target = self.targets.get((period.pk, TOTAL)) if shows_targets else None
-            actual = self.actuals.get((period.pk, TOTAL))
-            target_value = target.result(indicator.measure) if target else None
-            actual_value = actual.result(indicator.measure) if actual else None
-            progress = progress_to_target(
-                baseline=baseline,
-                target=target_value,
-                actual=actual_value,
-                direction=indicator.direction,
+            row, target_value, actual_value = self.period_row(
+                indicator, period, baseline, shows_targets=shows_targets
             )
-            rows.append(
-                PeriodRow(
-                    period.label,
-                    amount_display(indicator, target),
-                    amount_display(indicator, actual),
-                    "–" if progress is None else f"{_rounded(progress, 0)} %",
-                    target_reached(
-                        target=target_value, actual=actual_value, direction=indicator.direction
-                    ),
-                )
-            )
+            rows.append(row)
             columns.append(
                 Column(
                     period.label,
@@ -427,3 +438,77 @@ def project_results(user: AnyUser, project: Project) -> ProjectResultsPage:
         .order_by("period__start", "period__indicator_id")[:50]
     ]
     return ProjectResultsPage(list(outcomes.values()), pending)
+
+
+# --- The portfolio: every programme's indicators at a glance --------------------------------
+
+
+@dataclass
+class PortfolioRow:
+    """An indicator in its latest period with a counted total (or none yet)."""
+
+    indicator: Indicator
+    period: str
+    target: str
+    actual: str
+    progress: str
+    reached: bool
+
+
+@dataclass
+class PortfolioProgramme:
+    program: Program
+    rows: list[PortfolioRow]
+
+    @property
+    def reported(self) -> int:
+        return sum(1 for row in self.rows if row.period)
+
+    @property
+    def reached(self) -> int:
+        return sum(1 for row in self.rows if row.reached)
+
+
+def portfolio(user: AnyUser) -> list[PortfolioProgramme]:
+    """Per programme the viewer sees, each indicator's latest period with a counted total: its
+    target, actual and progress. The same figures and rules as the programme's page, read for
+    every programme at once in the queries of one page.
+
+    A partner user's figures are its own projects' only, so beside a programme's indicator they
+    show no target (its share of the programme's target is not known); beside its own project's
+    indicators they do.
+    """
+    viewer = as_user(user)
+    own_figures_only = viewer is not None and viewer.is_partner_user
+    indicators = (
+        selectors.visible_indicators(user)
+        .filter(outcome__program__in=visible_programs(user).values("pk"))
+        .select_related("outcome__program")
+        .order_by("outcome__program__title", "outcome__ordering", "outcome_id", "ordering", "pk")
+    )
+    framework = _Framework(user, indicators)
+    programmes: dict[int, PortfolioProgramme] = {}
+    for indicator in framework.indicators:
+        program = indicator.outcome.program
+        entry = programmes.setdefault(program.pk, PortfolioProgramme(program, []))
+        entry.rows.append(
+            _portfolio_row(
+                framework,
+                indicator,
+                shows_target=not own_figures_only or indicator.project_id is not None,
+            )
+        )
+    return list(programmes.values())
+
+
+def _portfolio_row(
+    framework: _Framework, indicator: Indicator, *, shows_target: bool
+) -> PortfolioRow:
+    periods = framework.periods.get(indicator.pk, [])
+    latest = next((p for p in reversed(periods) if (p.pk, TOTAL) in framework.actuals), None)
+    if latest is None or indicator.is_qualitative:
+        return PortfolioRow(indicator, "", "–", "–", "–", reached=False)
+    row, _target, _actual = framework.period_row(
+        indicator, latest, _baseline(indicator)[0], shows_targets=shows_target
+    )
+    return PortfolioRow(indicator, row.label, row.target, row.actual, row.progress, row.reached)

@@ -19,6 +19,12 @@ def program_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+def portfolio(request: HttpRequest) -> HttpResponse:
+    """Every programme's indicators at a glance: where each stands in its latest period."""
+    return render(request, "results/portfolio.html", {"programmes": pages.portfolio(request.user)})
+
+
+@require_GET
 def project_results(request: HttpRequest, pk: int) -> HttpResponse:
     # Network members read programme totals only (results.selectors).
     if not selectors.sees_project_rows(request.user):

@@ -145,8 +145,10 @@ _PROGRAM_RESULTS = Step(
     follow=("program-detail", "program-results"),
     shot="program-results",
 )
+_PORTFOLIO = Step("results-portfolio", "/programmes/results/", shot="results-portfolio")
 _RESULTS = (
     _PROGRAM_RESULTS,
+    _PORTFOLIO,
     Step(
         "project-results",
         "/programmes/?focus_area=women_youth",
@@ -327,6 +329,7 @@ _MEMBER = (
     Step("partner-detail", "/partners/", follow=("partner-detail",)),
     *_PROGRAMMES,
     _PROGRAM_RESULTS,
+    _PORTFOLIO,
     # Network members see verified stories only.
     *(step for step in _STORIES if step.name != "story-detail"),
     Step("story-detail", "/stories/", follow=("story-detail",)),

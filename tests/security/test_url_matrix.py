@@ -488,6 +488,8 @@ EXPECTATIONS: dict[str, Page] = {
         args=_program_args,
     ),
     "project-results": Page(get=_managed(OK), args=_project_args),
+    # Every role's own scope of the frameworks, at a glance.
+    "results-portfolio": _list_page(),
     # Activities: the organisation's staff and partners' own users (network members see none).
     "activity-list": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}),
     # --- Reports: everyone with a role reads its own scope of the figures (DESIGN §4)
