@@ -485,6 +485,8 @@ EXPECTATIONS: dict[str, Page] = {
     "project-list": _list_page(),
     # The IATI file is for the organisation's own staff (DESIGN §4); everyone else gets a 404.
     "iati-export": Page(get={NO_OBJECT: _only(STAFF)}),
+    # The check before publishing: the same staff, the same file.
+    "iati-check": Page(get={NO_OBJECT: _only(STAFF)}),
     "program-detail": Page(
         # Every partner has a project in the world's programme, and the network carries it.
         get={"own": _each(OK), "foreign": _only(STAFF)},
