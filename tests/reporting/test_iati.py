@@ -16,9 +16,9 @@ from lxml import etree
 
 from conftest import World
 from partners.models import Partner
+from portal.models import User
 from programs.models import Program, Project
 from progress.models import ChangeStory
-from portal.models import User
 from reporting import iati
 from reporting.iati.check import check_file
 from results.models import Actual, DimensionValue, Indicator
