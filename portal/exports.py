@@ -105,8 +105,17 @@ def csv_response(
     return response
 
 
+# A further sheet of a workbook: its title, header and rows (a key to the columns, for one).
+Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
+
+
 def xlsx_response(
-    filename: str, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+    filename: str,
+    title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    more_sheets: Sequence[Sheet] = (),
 ) -> FileResponse:
     from openpyxl import Workbook
 
@@ -122,6 +131,11 @@ def xlsx_response(
     sheet.append([cell(value) for value in header])
     for row in rows:
         sheet.append([cell(value) for value in row])
+    for sheet_title, sheet_header, sheet_rows in more_sheets:
+        extra = workbook.create_sheet(title=sheet_title[:31])
+        extra.append([cell(value) for value in sheet_header])
+        for row in sheet_rows:
+            extra.append([cell(value) for value in row])
     # Spooled: small files stay in memory, large ones go to disk; deleted when closed.
     output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by FileResponse
     workbook.save(output)
@@ -168,12 +182,14 @@ def download(
     header: Sequence[str],
     rows: Iterable[Sequence[Any]],
     count: Callable[[], int],
+    more_sheets: Sequence[Sheet] = (),
 ) -> Any:
     """The rows as ``fmt`` (one of ``FORMATS``), selected by the filters in ``form``.
 
     A filter that does not validate is a 400 naming it: a download must never silently ignore
     one. An XLSX too large to build gets a page saying so; ``count`` is asked only for XLSX,
     before any row is read: one COUNT is cheaper than building most of a file to throw away.
+    ``more_sheets`` go into the XLSX only (a CSV has one table).
     """
     from django.shortcuts import render
 
@@ -183,7 +199,7 @@ def download(
     if fmt in ("csv", SEMICOLON_CSV):
         return csv_response(filename, header, rows, delimiter=";" if fmt == SEMICOLON_CSV else ",")
     if count() <= XLSX_MAX_ROWS:
-        return xlsx_response(filename, title, header, rows)
+        return xlsx_response(filename, title, header, rows, more_sheets=more_sheets)
     return render(
         request,
         "portal/export_too_large.html",

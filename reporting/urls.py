@@ -19,4 +19,5 @@ urlpatterns = [
     ),
     # Under the programmes, where staff look for it; the file is built from the figures' rules.
     path("programmes/iati.xml", views.iati_export, name="iati-export"),
+    path("programmes/iati/check/", views.iati_check, name="iati-check"),
 ]

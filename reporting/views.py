@@ -14,10 +14,9 @@ from portal import exports
 from portal.access import may_download
 from portal.charts import shares
 from portal.sections import sections_for
-from programs.selectors import visible_programs, visible_projects
-from progress.selectors import visible_stories
-from reporting import assessment_figures, dashboards, iati, rebuilds, reports
+from reporting import assessment_figures, dashboards, rebuilds, reports
 from reporting import exports as report_exports
+from reporting.iati.check import check_file
 
 
 @require_GET
@@ -184,27 +183,27 @@ def iati_export(request: HttpRequest) -> HttpResponse:
     """The IATI 2.03 activity file, for the organisation's own staff only.
 
     Whatever the viewer may see, the file leaves out confidential partners, their projects and
-    their stories: ``reporting.iati`` filters them out again.
+    their stories (``reporting.iati.files``). A file with problems is refused with a page that
+    points to the check, which lists them: a file IATI's validator would reject, or that says
+    something the data does not support, is not to be published by accident.
     """
-    user = request.user
-    if not getattr(user, "is_portal_staff", False):
-        raise Http404
-    tree = iati.build_activities(
-        programs=visible_programs(user).prefetch_related("funders"),
-        projects=visible_projects(user)
-        .filter(partner__is_confidential=False)
-        .select_related("partner"),
-        stories=visible_stories(user)
-        .filter(
-            partner__is_confidential=False,
-            status__in=iati.PUBLISHABLE_STORY_STATUSES,
-            consent_publish=True,
+    _require_staff(request)
+    check = check_file(request.user)
+    if not check.ok:
+        return render(
+            request,
+            "reporting/iati_refused.html",
+            {"problems": len(check.findings)},
+            status=409,
         )
-        .select_related("partner")
-        .prefetch_related("change_types")
-        .order_by("pk"),
-    )
-    response = HttpResponse(iati.to_bytes(tree), content_type="application/xml")
+    response = HttpResponse(check.content, content_type="application/xml")
     response["Content-Disposition"] = 'attachment; filename="iati-activities.xml"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_GET
+def iati_check(request: HttpRequest) -> HttpResponse:
+    """Every schema, codelist and rule problem of the staff member's activity file."""
+    _require_staff(request)
+    return render(request, "reporting/iati_check.html", {"check": check_file(request.user)})

@@ -140,6 +140,20 @@ def sees_project_rows(user: AnyUser) -> bool:
     return viewer is not None and (viewer.is_portal_staff or viewer.is_partner_user)
 
 
+def row_projects(user: AnyUser) -> QuerySet[Project]:
+    """The projects whose actuals the viewer may read as rows, one project at a time (a
+    project's page, a download): staff the projects they see (officers none of a confidential
+    partner's), partner users their own organisation's, anyone else none."""
+    viewer = as_user(user)
+    if viewer is None:
+        return Project.objects.none()
+    if viewer.is_portal_staff:
+        return visible_projects(viewer)
+    if viewer.is_partner_user:
+        return Project.objects.filter(partner_id=own_partner_id(viewer))
+    return Project.objects.none()
+
+
 def get_indicator_for_user(user: AnyUser, pk: object) -> Indicator:
     return get_or_404(visible_indicators(user), pk)
 

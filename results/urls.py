@@ -1,9 +1,20 @@
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, re_path
 
+from portal.exports import FORMAT_PATTERN
 from results import views
 
 urlpatterns: list[URLPattern] = [
     path("programmes/results/", views.portfolio, name="results-portfolio"),
     path("programmes/<int:pk>/results/", views.program_results, name="program-results"),
+    re_path(
+        rf"^programmes/(?P<pk>[0-9]+)/results\.{FORMAT_PATTERN}$",
+        views.program_results_export,
+        name="program-results-export",
+    ),
     path("projects/<int:pk>/results/", views.project_results, name="project-results"),
+    re_path(
+        rf"^projects/(?P<pk>[0-9]+)/results\.{FORMAT_PATTERN}$",
+        views.project_results_export,
+        name="project-results-export",
+    ),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -13,10 +14,11 @@ from lxml import etree
 from partners.models import Partner
 from programs.models import Funder, Program, Project
 from progress.models import ChangeStory
+from reporting.iati.results import Framework, ResultsWriter, Source
+from reporting.iati.xml import LANGUAGE, XML_LANG, narrative, sub, text_element
 
 IATI_VERSION = "2.03"
 CURRENCY = "SEK"
-LANGUAGE = "en"
 REPORTING_ORG_NAME = "Swedish international-solidarity organisation"
 # OrganisationType: 22 "National NGO" is an NGO based in the donor country, which the Swedish
 # organisation is; 21 is for internationally structured NGOs, 24 for NGOs based in the
@@ -38,26 +40,9 @@ PROJECT_STATUS: dict[str, str] = {
 # RelatedActivityType: 1 parent, 2 child.
 RELATED_PARENT, RELATED_CHILD = "1", "2"
 PUBLISHABLE_STORY_STATUSES = (ChangeStory.Status.VERIFIED, ChangeStory.Status.SELECTED)
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 # --- Building -------------------------------------------------------------------------------------
-
-
-def _sub(parent: etree._Element, tag: str, **attributes: str) -> etree._Element:
-    return etree.SubElement(parent, tag, {k.replace("_", "-"): v for k, v in attributes.items()})
-
-
-def _narrative(parent: etree._Element, text: str, lang: str = "") -> etree._Element:
-    element = _sub(parent, "narrative")
-    if lang and lang != LANGUAGE:
-        element.set(XML_LANG, lang)
-    element.text = text
-    return element
-
-
-def _text_element(parent: etree._Element, tag: str, text: str, **attributes: str) -> None:
-    _narrative(_sub(parent, tag, **attributes), text)
 
 
 def _shares(count: int) -> list[int]:
@@ -118,37 +103,37 @@ class _Builder:
         self.today = today
 
     def reporting_org(self, activity: etree._Element) -> None:
-        org = _sub(activity, "reporting-org", ref=self.ref, type=REPORTING_ORG_TYPE)
-        _narrative(org, REPORTING_ORG_NAME)
+        org = sub(activity, "reporting-org", ref=self.ref, type=REPORTING_ORG_TYPE)
+        narrative(org, REPORTING_ORG_NAME)
 
     def participating_orgs(
         self, activity: etree._Element, funders: Sequence[Funder], partners: Sequence[Partner]
     ) -> None:
         for funder in funders:
             if funder.kind == Funder.Kind.OWN_FUNDS:
-                org = _sub(
+                org = sub(
                     activity, "participating-org", ref=self.ref, type=REPORTING_ORG_TYPE,
                     role=ROLE_FUNDING,
                 )  # fmt: skip
-                _narrative(org, REPORTING_ORG_NAME)
+                narrative(org, REPORTING_ORG_NAME)
                 continue
-            org = _sub(activity, "participating-org", role=ROLE_FUNDING)
+            org = sub(activity, "participating-org", role=ROLE_FUNDING)
             if funder.iati_ref:
                 org.set("ref", funder.iati_ref)
             if funder.kind in FUNDER_ORG_TYPES:
                 org.set("type", FUNDER_ORG_TYPES[funder.kind])
-            _narrative(org, funder.name)
+            narrative(org, funder.name)
         for role in (ROLE_ACCOUNTABLE, ROLE_EXTENDING):
-            org = _sub(
+            org = sub(
                 activity, "participating-org", ref=self.ref, type=REPORTING_ORG_TYPE, role=role
             )
-            _narrative(org, REPORTING_ORG_NAME)
+            narrative(org, REPORTING_ORG_NAME)
         for partner in partners:
             assert not partner.is_confidential
-            org = _sub(
+            org = sub(
                 activity, "participating-org", type=_partner_type(partner), role=ROLE_IMPLEMENTING
             )
-            _narrative(org, partner.name)
+            narrative(org, partner.name)
 
     def dates(
         self,
@@ -159,22 +144,22 @@ class _Builder:
         started: bool,
         ended: bool,
     ) -> None:
-        _sub(activity, "activity-date", type="1", iso_date=start.isoformat())
+        sub(activity, "activity-date", type="1", iso_date=start.isoformat())
         if started and start <= self.today:
-            _sub(activity, "activity-date", type="2", iso_date=start.isoformat())
-        _sub(activity, "activity-date", type="3", iso_date=end.isoformat())
+            sub(activity, "activity-date", type="2", iso_date=start.isoformat())
+        sub(activity, "activity-date", type="3", iso_date=end.isoformat())
         if ended and end <= self.today:
-            _sub(activity, "activity-date", type="4", iso_date=end.isoformat())
+            sub(activity, "activity-date", type="4", iso_date=end.isoformat())
 
     def countries(self, activity: etree._Element, codes: Iterable[str]) -> None:
         unique = sorted(set(codes))
         for code, share in zip(unique, _shares(len(unique)) if unique else [], strict=True):
-            _sub(activity, "recipient-country", code=code, percentage=str(share))
+            sub(activity, "recipient-country", code=code, percentage=str(share))
 
     def sectors(self, activity: etree._Element, codes: Sequence[str]) -> None:
         unique = list(dict.fromkeys(codes))
         for code, share in zip(unique, _shares(len(unique)) if unique else [], strict=True):
-            _sub(activity, "sector", vocabulary="1", code=code, percentage=str(share))
+            sub(activity, "sector", vocabulary="1", code=code, percentage=str(share))
 
     def budgets(
         self, activity: etree._Element, amount: Decimal, start: datetime.date, end: datetime.date
@@ -182,35 +167,35 @@ class _Builder:
         if amount <= 0:
             return
         for period_start, period_end, value in _budget_split(amount, start, end):
-            budget = _sub(activity, "budget", type="1", status="1")
-            _sub(budget, "period-start", iso_date=period_start.isoformat())
-            _sub(budget, "period-end", iso_date=period_end.isoformat())
-            element = _sub(budget, "value", currency=CURRENCY, value_date=period_start.isoformat())
+            budget = sub(activity, "budget", type="1", status="1")
+            sub(budget, "period-start", iso_date=period_start.isoformat())
+            sub(budget, "period-end", iso_date=period_end.isoformat())
+            element = sub(budget, "value", currency=CURRENCY, value_date=period_start.isoformat())
             element.text = f"{value:.2f}"
 
     def results(self, activity: etree._Element, stories: Sequence[ChangeStory]) -> None:
         """Verified stories as one outcome with a qualitative indicator per story."""
         if not stories:
             return
-        result = _sub(activity, "result", type="2")
-        _text_element(result, "title", "Stories of change")
-        _text_element(
+        result = sub(activity, "result", type="2")
+        text_element(result, "title", "Stories of change")
+        text_element(
             result,
             "description",
             "Verified stories of change told by the people concerned and published with their "
             "consent.",
         )
         for story in stories:
-            indicator = _sub(result, "indicator", measure="5")
+            indicator = sub(result, "indicator", measure="5")
             change_types = [change_type.name_en for change_type in story.change_types.all()]
-            _text_element(indicator, "title", ", ".join(change_types) or "Stories of change")
-            description = _sub(indicator, "description")
+            text_element(indicator, "title", ", ".join(change_types) or "Stories of change")
+            description = sub(indicator, "description")
             language = story.language.split("-")[0].lower()
             if language == LANGUAGE or not story.translation:
-                _narrative(description, f"{story.title}. {story.narrative}", language)
+                narrative(description, f"{story.title}. {story.narrative}", language)
             else:
-                _narrative(description, story.translation)
-                _narrative(description, f"{story.title}. {story.narrative}", language)
+                narrative(description, story.translation)
+                narrative(description, f"{story.title}. {story.narrative}", language)
 
     def activity(
         self,
@@ -221,12 +206,12 @@ class _Builder:
         title: str,
         description: str,
     ) -> etree._Element:
-        activity = _sub(root, "iati-activity", default_currency=CURRENCY, hierarchy=hierarchy)
+        activity = sub(root, "iati-activity", default_currency=CURRENCY, hierarchy=hierarchy)
         activity.set(XML_LANG, LANGUAGE)
-        _sub(activity, "iati-identifier").text = identifier
+        sub(activity, "iati-identifier").text = identifier
         self.reporting_org(activity)
-        _text_element(activity, "title", title)
-        _text_element(activity, "description", description, type="1")
+        text_element(activity, "title", title)
+        text_element(activity, "description", description, type="1")
         return activity
 
 
@@ -235,10 +220,14 @@ def build_activities(
     programs: Iterable[Program],
     projects: Iterable[Project],
     stories: Iterable[ChangeStory],
+    framework: Framework | None = None,
+    sources: dict[etree._Element, Source] | None = None,
     reporting_ref: str | None = None,
     today: datetime.date | None = None,
 ) -> etree._ElementTree:
-    """The activity file of the given programmes and of their non-confidential projects."""
+    """The activity file of the given programmes and of their non-confidential projects, with
+    their results framework where one is given (``reporting.iati.results``). ``sources``, where
+    given, is filled with what each activity and result element was written from."""
     ref = reporting_ref or settings.IATI_REPORTING_ORG_REF
     builder = _Builder(ref, today or timezone.localdate())
     program_list = list(programs)
@@ -257,14 +246,27 @@ def build_activities(
         and not story.partner.is_confidential
         and (story.project_id is None or story.project_id in project_ids)
     ]
+    # A confidential partner's project's own indicators and its figures stay out with it.
+    framework = framework or Framework()
+    writer = ResultsWriter(
+        dataclasses.replace(
+            framework,
+            indicators=[
+                indicator
+                for indicator in framework.indicators
+                if indicator.project_id is None or indicator.project_id in project_ids
+            ],
+        ),
+        sources,
+    )
     root = etree.Element("iati-activities", version=IATI_VERSION)
     root.set("generated-datetime", timezone.now().replace(microsecond=0).isoformat())
     with translation.override(LANGUAGE):
         for program in program_list:
             children = [project for project in project_list if project.program_id == program.pk]
-            _program_activity(builder, root, program, children, publishable)
+            _program_activity(builder, root, program, children, publishable, writer)
             for project in children:
-                _project_activity(builder, root, program, project, publishable)
+                _project_activity(builder, root, program, project, publishable, writer)
     return etree.ElementTree(root)
 
 
@@ -274,6 +276,7 @@ def _program_activity(
     program: Program,
     children: Sequence[Project],
     stories: Sequence[ChangeStory],
+    writer: ResultsWriter,
 ) -> None:
     today = builder.today
     identifier = _identifier(program, builder.ref)
@@ -293,7 +296,7 @@ def _program_activity(
         status = IMPLEMENTATION
     else:
         status = CLOSED
-    _sub(activity, "activity-status", code=status)
+    sub(activity, "activity-status", code=status)
     builder.dates(
         activity,
         program.start_date,
@@ -305,12 +308,13 @@ def _program_activity(
     builder.sectors(activity, program.dac_sector_codes)
     builder.budgets(activity, program.budget_sek, program.start_date, program.end_date)
     for project in children:
-        _sub(
+        sub(
             activity,
             "related-activity",
             ref=f"{identifier}-P{project.pk}",
             type=RELATED_CHILD,
         )
+    writer.program(activity, program.pk)
     builder.results(
         activity,
         [story for story in stories if story.program_id == program.pk and not story.project_id],
@@ -323,6 +327,7 @@ def _project_activity(
     program: Program,
     project: Project,
     stories: Sequence[ChangeStory],
+    writer: ResultsWriter,
 ) -> None:
     parent = _identifier(program, builder.ref)
     activity = builder.activity(
@@ -336,7 +341,7 @@ def _project_activity(
     status = PROJECT_STATUS.get(project.status, IMPLEMENTATION)
     if status == IMPLEMENTATION and project.start_date > builder.today:
         status = PIPELINE
-    _sub(activity, "activity-status", code=status)
+    sub(activity, "activity-status", code=status)
     builder.dates(
         activity,
         project.start_date,
@@ -347,7 +352,8 @@ def _project_activity(
     builder.countries(activity, [str(project.partner.country)])
     builder.sectors(activity, program.dac_sector_codes)
     builder.budgets(activity, project.budget_sek, project.start_date, project.end_date)
-    _sub(activity, "related-activity", ref=parent, type=RELATED_PARENT)
+    sub(activity, "related-activity", ref=parent, type=RELATED_PARENT)
+    writer.project(activity, program.pk, project.pk)
     builder.results(activity, [story for story in stories if story.project_id == project.pk])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -12,7 +13,8 @@ from pathlib import Path
 from django.utils import timezone
 from lxml import etree
 
-from reporting.iati.build import XML_LANG
+from reporting.iati.result_rules import one_year_on, parse_date, result_rules
+from reporting.iati.xml import XML_LANG
 
 # --- Validating -----------------------------------------------------------------------------------
 
@@ -55,13 +57,6 @@ def _schema(path: Path) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(path)))
 
 
-def _date(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value or "")
-    except ValueError:
-        return None
-
-
 def _sums_to_100(values: Iterable[str]) -> bool:
     try:
         total = sum((Decimal(value) for value in values), Decimal(0))
@@ -70,27 +65,62 @@ def _sums_to_100(values: Iterable[str]) -> bool:
     return abs(total - 100) < Decimal("0.01")
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the file, and the element it is about (``None``: the file)."""
+
+    message: str
+    element: etree._Element | None = None
+    kind: str = "rule"  # "schema", "codelist" or "rule"
+
+    @property
+    def line(self) -> int | None:
+        return self.element.sourceline if self.element is not None else None
+
+
+def schema_files_present(schema_dir: str | Path) -> bool:
+    return (Path(schema_dir) / "schemas" / "iati-activities-schema.xsd").is_file()
+
+
+def problems(
+    tree: etree._ElementTree | etree._Element | bytes,
+    schema_dir: str | Path | None,
+    *,
+    today: datetime.date | None = None,
+) -> list[Problem]:
+    """Everything wrong with an activity file: XSD and codelists (where ``schema_dir`` holds
+    them), and the business rules (always). Parse from bytes to have line numbers."""
+    if isinstance(tree, bytes):
+        tree = etree.fromstring(tree)
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    found: list[Problem] = []
+    if schema_dir is not None and schema_files_present(schema_dir):
+        folder = Path(schema_dir)
+        schema = _schema(folder / "schemas" / "iati-activities-schema.xsd")
+        if not schema.validate(root):
+            by_line = {element.sourceline: element for element in root.iter()}
+            found += [
+                Problem(
+                    f"XSD line {error.line}: {error.message}", by_line.get(error.line), "schema"
+                )
+                for error in schema.error_log
+            ]
+        found += _codelist_errors(root, folder / "codelists")
+    found += _rule_errors(root, today or timezone.localdate())
+    return found
+
+
 def validate(
     tree: etree._ElementTree | etree._Element | bytes,
     schema_dir: str | Path,
     *,
     today: datetime.date | None = None,
 ) -> list[str]:
-    """Everything wrong with an activity file: XSD, codelists and business rules."""
-    if isinstance(tree, bytes):
-        tree = etree.fromstring(tree)
-    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
-    folder = Path(schema_dir)
-    schema = _schema(folder / "schemas" / "iati-activities-schema.xsd")
-    errors = []
-    if not schema.validate(root):
-        errors += [f"XSD line {error.line}: {error.message}" for error in schema.error_log]
-    errors += _codelist_errors(root, folder / "codelists")
-    errors += _rule_errors(root, today or timezone.localdate())
-    return errors
+    """Everything wrong with an activity file, as text: XSD, codelists and business rules."""
+    return [problem.message for problem in problems(tree, schema_dir, today=today)]
 
 
-def _codelist_errors(root: etree._Element, folder: Path) -> list[str]:
+def _codelist_errors(root: etree._Element, folder: Path) -> list[Problem]:
     errors = []
     namespaces = {"xml": "http://www.w3.org/XML/1998/namespace"}
     for xpath, name in CODED_ATTRIBUTES:
@@ -98,28 +128,40 @@ def _codelist_errors(root: etree._Element, folder: Path) -> list[str]:
         for value in root.xpath(xpath, namespaces=namespaces):
             if str(value) not in active:
                 state = "withdrawn" if str(value) in withdrawn else "not"
-                errors.append(f"{xpath}: {value!r} is {state} in the {name} codelist")
+                errors.append(
+                    Problem(
+                        f"{xpath}: {value!r} is {state} in the {name} codelist",
+                        value.getparent(),
+                        "codelist",
+                    )
+                )
     sectors_active, sectors_withdrawn = _codelist(folder / "Sector.xml")
     for sector in root.iter("sector"):
         if sector.get("vocabulary", "1") != "1":
             continue
         code = sector.get("code", "")
         if code in sectors_withdrawn:
-            errors.append(f"sector {code!r} is withdrawn from the Sector codelist")
+            errors.append(
+                Problem(
+                    f"sector {code!r} is withdrawn from the Sector codelist", sector, "codelist"
+                )
+            )
         elif code not in sectors_active:
-            errors.append(f"sector {code!r} is not in the Sector codelist")
+            errors.append(
+                Problem(f"sector {code!r} is not in the Sector codelist", sector, "codelist")
+            )
     return errors
 
 
-def _rule_errors(root: etree._Element, today: datetime.date) -> list[str]:
-    errors: list[str] = []
+def _rule_errors(root: etree._Element, today: datetime.date) -> list[Problem]:
+    errors: list[Problem] = []
     seen: set[str] = set()
     for activity in root.iterfind("iati-activity"):
         identifier = (activity.findtext("iati-identifier") or "").strip()
         where = identifier or f"activity at line {activity.sourceline}"
 
-        def fail(message: str, where: str = where) -> None:
-            errors.append(f"{where}: {message}")
+        def fail(message: str, element: etree._Element = activity, where: str = where) -> None:
+            errors.append(Problem(f"{where}: {message}", element))
 
         ref = activity.find("reporting-org")
         ref_value = ref.get("ref", "") if ref is not None else ""
@@ -139,7 +181,7 @@ def _rule_errors(root: etree._Element, today: datetime.date) -> list[str]:
 
         dates: dict[str, datetime.date] = {}
         for element in activity.iterfind("activity-date"):
-            when = _date(element.get("iso-date"))
+            when = parse_date(element.get("iso-date"))
             if when is not None:
                 dates.setdefault(element.get("type", ""), when)
         if "1" not in dates and "2" not in dates:
@@ -160,36 +202,27 @@ def _rule_errors(root: etree._Element, today: datetime.date) -> list[str]:
         if not has_sector and not transaction_sectors:
             fail("no sector")
         for transaction_date in activity.iterfind("transaction/transaction-date"):
-            when = _date(transaction_date.get("iso-date"))
+            when = parse_date(transaction_date.get("iso-date"))
             if when and when > today:
                 fail("a transaction date is in the future")
 
         for budget in activity.iterfind("budget"):
-            start = _date(_attribute(budget, "period-start", "iso-date"))
-            end = _date(_attribute(budget, "period-end", "iso-date"))
+            start = parse_date(_attribute(budget, "period-start", "iso-date"))
+            end = parse_date(_attribute(budget, "period-end", "iso-date"))
             if start is None or end is None:
                 continue
             if end < start:
-                fail(f"the budget period {start}–{end} ends before it starts")
-            elif end >= _one_year_on(start):
-                fail(f"the budget period {start}–{end} is longer than a year")
+                fail(f"the budget period {start}–{end} ends before it starts", budget)
+            elif end >= one_year_on(start):
+                fail(f"the budget period {start}–{end} is longer than a year", budget)
 
-        for indicator in activity.iterfind("result/indicator[@measure='5']"):
-            if indicator.xpath(".//*[self::baseline or self::target or self::actual][@value]"):
-                fail("a qualitative indicator carries baseline, target or actual values")
+        result_rules(activity, today, fail)
     return errors
 
 
 def _attribute(parent: etree._Element, tag: str, name: str) -> str | None:
     element = parent.find(tag)
     return element.get(name) if element is not None else None
-
-
-def _one_year_on(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, month=3, day=1)
 
 
 def _percentage_rules(activity: etree._Element, fail: Callable[[str], None]) -> None:

@@ -20,6 +20,8 @@ NOT_WALKED = {
     "story-export": "a CSV or XLSX file",
     "activity-export": "a CSV or XLSX file",
     "report-figures-export": "a CSV or XLSX file",
+    "program-results-export": "a CSV or XLSX file",
+    "project-results-export": "a CSV or XLSX file",
     "report-rebuild-status": "JSON for the progress bar",
     "story-review": "a POST that redirects to the story",
     "story-comment": "a POST that redirects to the story",

@@ -266,6 +266,8 @@ _PARTNER_RISKS = (
 
 _STAFF = (
     Step("dashboard", "/", shot="dashboard"),
+    # The IATI file's check, from the programme list where the file is offered.
+    Step("iati-check", "/programmes/", follow=("iati-check",), shot="iati-check"),
     Step("partner-list", "/partners/"),
     Step("partner-list", "/partners/?country=GT", variant=True),
     Step("partner-detail", "/partners/", follow=("partner-detail",)),

@@ -44,6 +44,7 @@ PAGES: list[tuple[str, str | None, dict[str, object]]] = [
     ),
     ("project-detail", "hidden_project", _expect(default=NOT_FOUND, admin=OK, staff=OK, secret=OK)),
     ("network-list", None, _expect(default=OK)),
+    ("iati-check", None, _expect(default=NOT_FOUND, **dict.fromkeys(STAFF_ROLES, OK))),
     ("story-list", None, _expect(default=OK)),
     ("link-list", None, _expect(default=OK, member=NOT_FOUND)),
     ("link-create", None, _expect(default=OK, member=NOT_FOUND)),

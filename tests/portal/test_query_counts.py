@@ -14,7 +14,10 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from conftest import World
+from programs.models import Project
+from progress.models import ChangeStory
 from tests import factories
+from tests.results import builders
 
 STAFF_BASE = 3
 
@@ -108,3 +111,43 @@ def test_it_keeps_the_officer_dashboard_as_cheap_as_the_staff_one(
     client = client_as("officer")
     with django_assert_num_queries(2 + 12):
         client.get(reverse("dashboard"))
+
+
+# The IATI check: programmes, their funders, projects with their partners, stories, their
+# change types; indicators with their outcomes, contributing projects, periods, targets,
+# approved actuals, dimension values.
+IATI_CHECK_QUERIES = 11
+
+
+def _results_framework(world: World, projects: list[Project], *, indicators: int) -> None:
+    d = builders.dimensions()
+    for number in range(indicators):
+        indicator = builders.indicator(
+            world.program, title=f"Indicator {number}", projects=projects
+        )
+        indicator.dimensions.set([d.sex])
+        for year in (2025, 2026):
+            period = builders.period(indicator, year)
+            builders.target(period, 100)
+            for project in projects:
+                builders.actual(period, project, 10)
+                builders.actual(period, project, 4, values=(d.women,))
+
+
+def test_it_checks_the_iati_file_in_a_constant_number_of_queries(
+    world: World,
+    client_as: Callable[[str], Client],
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    client = client_as("staff")
+    url = reverse("iati-check")
+    # A story the file publishes, so that its change types are read.
+    ChangeStory.objects.filter(pk=world.alpha_story.pk).update(consent_publish=True)
+    _results_framework(world, [world.alpha_project, world.beta_project], indicators=1)
+    with django_assert_num_queries(STAFF_BASE + IATI_CHECK_QUERIES):
+        assert client.get(url).status_code == 200
+    _grow(world)
+    extra = list(Project.objects.filter(partner__name__startswith="Extra partner"))
+    _results_framework(world, extra, indicators=30)
+    with django_assert_num_queries(STAFF_BASE + IATI_CHECK_QUERIES):
+        assert client.get(url).status_code == 200

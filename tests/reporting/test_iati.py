@@ -16,9 +16,12 @@ from lxml import etree
 
 from conftest import World
 from partners.models import Partner
+from portal.models import User
 from programs.models import Program, Project
 from progress.models import ChangeStory
 from reporting import iati
+from reporting.iati.check import check_file
+from results.models import Actual, DimensionValue, Indicator
 
 
 def schema_dir() -> Path:
@@ -28,12 +31,23 @@ def schema_dir() -> Path:
     return folder
 
 
+def everything() -> iati.Framework:
+    """Every indicator and every actual: the builder keeps the approved ones of the projects in
+    the file."""
+    return iati.load_framework(
+        Indicator.objects.select_related("outcome").order_by("outcome_id", "ordering", "pk"),
+        Actual.objects.all(),
+        DimensionValue.objects.select_related("dimension"),
+    )
+
+
 def demo_file() -> bytes:
     return iati.to_bytes(
         iati.build_activities(
             programs=Program.objects.prefetch_related("funders"),
             projects=Project.objects.select_related("partner"),
             stories=ChangeStory.objects.select_related("partner").prefetch_related("change_types"),
+            framework=everything(),
         )
     )
 
@@ -52,10 +66,24 @@ def test_it_validates_the_demo_file_against_the_xsd_codelists_and_rules(demo: by
     activities = root.findall("iati-activity")
     assert {a.get("hierarchy") for a in activities} == {"1", "2"}
     assert root.findall("iati-activity/result[@type='2']/indicator[@measure='5']")
+    # The results framework: units and percentages, baselines, targets, disaggregated actuals.
+    assert root.findall("iati-activity[@hierarchy='1']/result/indicator[@measure='1']/baseline")
+    assert root.findall("iati-activity[@hierarchy='1']/result/indicator/period/target")
+    assert root.findall("iati-activity[@hierarchy='2']/result/indicator[@measure='2']")
+    assert root.findall("iati-activity[@hierarchy='2']/result/indicator/period/actual/dimension")
+    assert not root.findall("iati-activity[@hierarchy='1']/result/indicator/period/actual")
     for activity in activities:
         identifier = activity.findtext("iati-identifier") or ""
         assert identifier.startswith(settings.IATI_REPORTING_ORG_REF + "-")
         assert activity.get("default-currency") == "SEK"
+
+
+def test_it_finds_no_problem_in_the_demo_s_file_for_any_staff_role(demo: bytes) -> None:
+    schema_dir()
+    for username in ("admin", "staff", "officer"):
+        check = check_file(User.objects.get(username=username))
+        assert check.schema_checked
+        assert check.findings == [], (username, check.findings[:3])
 
 
 def test_it_leaves_out_confidential_partners_projects_and_stories(demo: bytes) -> None:
@@ -117,11 +145,10 @@ def test_it_publishes_only_verified_stories_with_consent(demo: bytes) -> None:
 
 def test_it_gives_qualitative_indicators_narratives_only(demo: bytes) -> None:
     root = etree.fromstring(demo)
-    indicators = root.findall(".//indicator")
+    indicators = root.findall(".//indicator[@measure='5']")
     assert indicators
     for indicator in indicators:
-        assert indicator.get("measure") == "5"
-        assert indicator.find("description/narrative") is not None
+        assert indicator.find("title/narrative") is not None
         assert not indicator.xpath(".//baseline | .//target | .//actual | .//period")
 
 
@@ -155,9 +182,12 @@ def _foreign_identifier(activity: etree._Element) -> None:
 
 
 def _quantified_qualitative_indicator(activity: etree._Element) -> None:
-    indicator = activity.getparent().find(".//indicator")  # type: ignore[union-attr]
+    indicator = activity.getparent().find(".//indicator[@measure='5']")  # type: ignore[union-attr]
+    assert indicator is not None
     baseline = etree.Element("baseline", year="2024", value="3")
-    indicator.find("description").addnext(baseline)  # type: ignore[union-attr]
+    description = indicator.find("description")
+    after = description if description is not None else indicator.find("title")
+    after.addnext(baseline)  # type: ignore[union-attr]
 
 
 def _budget_over_a_year(activity: etree._Element) -> None:

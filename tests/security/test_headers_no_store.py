@@ -39,6 +39,8 @@ def _pages(world: World) -> list[str]:
         reverse("network-detail", args=[world.network.pk]),
         reverse("link-list"),
         reverse("iati-export"),
+        reverse("iati-check"),
+        reverse("program-results-export", args=[world.program.pk, "csv"]),
     ]
 
 

@@ -331,6 +331,16 @@ def _as_csv(world: World, kind: str) -> Args:
     return ["csv"], None
 
 
+def _program_csv_args(world: World, kind: str) -> Args:
+    args, obj = _program_args(world, kind)
+    return [*args, "csv"], obj
+
+
+def _project_csv_args(world: World, kind: str) -> Args:
+    args, obj = _project_args(world, kind)
+    return [*args, "csv"], obj
+
+
 def _no_rebuild_yet(world: World, kind: str) -> Args:
     """No URL arguments; forget an earlier role's rebuild so each POST starts from nothing."""
     ReportState.objects.all().delete()
@@ -475,6 +485,8 @@ EXPECTATIONS: dict[str, Page] = {
     "project-list": _list_page(),
     # The IATI file is for the organisation's own staff (DESIGN §4); everyone else gets a 404.
     "iati-export": Page(get={NO_OBJECT: _only(STAFF)}),
+    # The check before publishing: the same staff, the same file.
+    "iati-check": Page(get={NO_OBJECT: _only(STAFF)}),
     "program-detail": Page(
         # Every partner has a project in the world's programme, and the network carries it.
         get={"own": _each(OK), "foreign": _only(STAFF)},
@@ -490,6 +502,12 @@ EXPECTATIONS: dict[str, Page] = {
     "project-results": Page(get=_managed(OK), args=_project_args),
     # Every role's own scope of the frameworks, at a glance.
     "results-portfolio": _list_page(),
+    # Their downloads: as the pages, for those who may download (network members may not).
+    "program-results-export": Page(
+        get={"own": _only((*STAFF, *PARTNERS)), "foreign": _only(STAFF)},
+        args=_program_csv_args,
+    ),
+    "project-results-export": Page(get=_managed(OK), args=_project_csv_args),
     # Activities: the organisation's staff and partners' own users (network members see none).
     "activity-list": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}),
     # --- Reports: everyone with a role reads its own scope of the figures (DESIGN §4)
