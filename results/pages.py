@@ -132,8 +132,26 @@ class MismatchRow:
 
 
 @dataclass
+class IndicatorSummary:
+    """An indicator in its latest period with a counted total (``period`` empty: none yet)."""
+
+    indicator: Indicator
+    period: str
+    target: str
+    actual: str
+    progress: str
+    reached: bool
+
+
+@dataclass
+class OutcomeSummary:
+    outcome: Outcome
+    rows: list[IndicatorSummary]
+
+
+@dataclass
 class ResultsPage:
-    outcomes: list[OutcomeView]
+    outcomes: list[OutcomeSummary]
     mismatches: list[MismatchRow]
     shows_parts: bool
 
@@ -163,6 +181,7 @@ class _Framework:
         indicators: QuerySet[Indicator],
         *,
         project: Project | None = None,
+        totals_only: bool = False,
     ) -> None:
         self.user = user
         self.project = project
@@ -175,14 +194,18 @@ class _Framework:
         self.periods: dict[int, list[Period]] = defaultdict(list)
         for period in periods.order_by("start", "end"):
             self.periods[period.indicator_id].append(period)
-        self.targets = selectors.target_sums(periods)
-        self.actuals = selectors.actual_sums(user, periods, project=project)
+        self.targets = selectors.target_sums(periods, totals_only=totals_only)
+        self.actuals = selectors.actual_sums(
+            user, periods, project=project, totals_only=totals_only
+        )
         self.parts_by_period: dict[int, list[tuple[str, Amount]]] = defaultdict(list)
         for (period_id, combination), amount in self.actuals.items():
             if combination != TOTAL:
                 self.parts_by_period[period_id].append((combination, amount))
-        self.shows_parts = selectors.sees_project_rows(user)
-        self.values = {value.pk: value for value in DimensionValue.objects.all()}
+        self.shows_parts = selectors.sees_project_rows(user) and not totals_only
+        self.values = (
+            {} if totals_only else {value.pk: value for value in DimensionValue.objects.all()}
+        )
         self.period_query = periods
 
     def latest_reported(self) -> list[int]:
@@ -287,22 +310,19 @@ class _Framework:
         return rows
 
 
-def _outcome_views(
-    framework: _Framework, outcomes: list[Outcome], *, include_empty: bool
-) -> list[OutcomeView]:
-    by_outcome: dict[int, list[Indicator]] = defaultdict(list)
-    for indicator in framework.indicators:
-        by_outcome[indicator.outcome_id].append(indicator)
-    views = []
-    for outcome in outcomes:
-        indicators = by_outcome.get(outcome.pk, [])
-        if not indicators and not include_empty:
-            continue
-        views.append(OutcomeView(outcome, [framework.view(i) for i in indicators]))
-    return views
+def shows_targets_to(user: AnyUser, indicator: Indicator) -> bool:
+    """A partner user's figures are its own projects' only: beside a programme's indicator they
+    show no target (its share of the programme's target is not known); beside its own
+    project's indicator they do. Everyone else reads the figures the targets are for."""
+    viewer = as_user(user)
+    return not (viewer is not None and viewer.is_partner_user) or indicator.project_id is not None
 
 
 def program_results(user: AnyUser, program: Program) -> ResultsPage:
+    """The programme's outcomes, each indicator in one row: where it stands in its latest period
+    with a counted total. The chart, every period, the breakdown and the projects are on the
+    indicator's own page (``indicator_results``): at fifty indicators the page stays a page to
+    read on a slow connection, not 700 kB of tables."""
     outcomes = list(
         selectors.visible_outcomes(user)
         .filter(program=program)
@@ -314,25 +334,49 @@ def program_results(user: AnyUser, program: Program) -> ResultsPage:
         .filter(outcome__program=program)
         .order_by("outcome__ordering", "outcome_id", "ordering", "pk")
     )
-    framework = _Framework(user, indicators)
+    framework = _Framework(user, indicators, totals_only=True)
     viewer = as_user(user)
     is_staff = viewer is not None and viewer.is_portal_staff
-    views = _outcome_views(framework, outcomes, include_empty=is_staff)
-    projects: dict[int, Project] = {}
+    by_outcome: dict[int, list[IndicatorSummary]] = defaultdict(list)
+    for indicator in framework.indicators:
+        by_outcome[indicator.outcome_id].append(
+            _summary(framework, indicator, shows_target=shows_targets_to(user, indicator))
+        )
+    summaries = [
+        OutcomeSummary(outcome, by_outcome.get(outcome.pk, []))
+        for outcome in outcomes
+        if is_staff or by_outcome.get(outcome.pk)
+    ]
     mismatches: list[MismatchRow] = []
+    if is_staff:
+        mismatch_list = selectors.total_mismatches(user, framework.period_query)
+        projects = {
+            project.pk: project
+            for project in Project.objects.filter(
+                pk__in={m.project_id for m in mismatch_list}
+            ).select_related("partner")
+        }
+        mismatches = _mismatch_rows(user, mismatch_list, projects, framework)
+    return ResultsPage(summaries, mismatches, selectors.sees_project_rows(user))
+
+
+def indicator_results(user: AnyUser, indicator: Indicator) -> IndicatorView:
+    """One indicator of a programme: every period as a chart and a table, the breakdown, and
+    for staff and partner users the projects' figures in its latest period with figures."""
+    framework = _Framework(user, Indicator.objects.filter(pk=indicator.pk))
+    view = framework.view(framework.indicators[0], shows_targets=shows_targets_to(user, indicator))
     if framework.shows_parts:
-        # Only the latest period with figures of each indicator lists its projects.
         figures = selectors.project_totals(user, framework.latest_reported())
-        mismatch_list = selectors.total_mismatches(user, framework.period_query) if is_staff else []
-        wanted = {figure.project_id for figure in figures} | {m.project_id for m in mismatch_list}
+        wanted = {figure.project_id for figure in figures}
         projects = {
             project.pk: project
             for project in Project.objects.filter(pk__in=wanted).select_related("partner")
         }
         linkable = set(visible_projects(user).filter(pk__in=wanted).values_list("pk", flat=True))
-        _attach_projects(user, views, figures, projects, linkable, framework)
-        mismatches = _mismatch_rows(user, mismatch_list, projects, framework)
-    return ResultsPage(views, mismatches, framework.shows_parts)
+        _attach_projects(
+            user, [OutcomeView(indicator.outcome, [view])], figures, projects, linkable, framework
+        )
+    return view
 
 
 def _project_label(user: AnyUser, project: Project) -> tuple[str, str]:
@@ -444,21 +488,9 @@ def project_results(user: AnyUser, project: Project) -> ProjectResultsPage:
 
 
 @dataclass
-class PortfolioRow:
-    """An indicator in its latest period with a counted total (or none yet)."""
-
-    indicator: Indicator
-    period: str
-    target: str
-    actual: str
-    progress: str
-    reached: bool
-
-
-@dataclass
 class PortfolioProgramme:
     program: Program
-    rows: list[PortfolioRow]
+    rows: list[IndicatorSummary]
 
     @property
     def reported(self) -> int:
@@ -470,45 +502,33 @@ class PortfolioProgramme:
 
 
 def portfolio(user: AnyUser) -> list[PortfolioProgramme]:
-    """Per programme the viewer sees, each indicator's latest period with a counted total: its
-    target, actual and progress. The same figures and rules as the programme's page, read for
-    every programme at once in the queries of one page.
-
-    A partner user's figures are its own projects' only, so beside a programme's indicator they
-    show no target (its share of the programme's target is not known); beside its own project's
-    indicators they do.
-    """
-    viewer = as_user(user)
-    own_figures_only = viewer is not None and viewer.is_partner_user
+    """Per programme the viewer sees, each indicator's row of the programme's page: the same
+    figures and rules, read for every programme at once in the queries of one page."""
     indicators = (
         selectors.visible_indicators(user)
         .filter(outcome__program__in=visible_programs(user).values("pk"))
         .select_related("outcome__program")
         .order_by("outcome__program__title", "outcome__ordering", "outcome_id", "ordering", "pk")
     )
-    framework = _Framework(user, indicators)
+    framework = _Framework(user, indicators, totals_only=True)
     programmes: dict[int, PortfolioProgramme] = {}
     for indicator in framework.indicators:
         program = indicator.outcome.program
         entry = programmes.setdefault(program.pk, PortfolioProgramme(program, []))
         entry.rows.append(
-            _portfolio_row(
-                framework,
-                indicator,
-                shows_target=not own_figures_only or indicator.project_id is not None,
-            )
+            _summary(framework, indicator, shows_target=shows_targets_to(user, indicator))
         )
     return list(programmes.values())
 
 
-def _portfolio_row(
+def _summary(
     framework: _Framework, indicator: Indicator, *, shows_target: bool
-) -> PortfolioRow:
+) -> IndicatorSummary:
     periods = framework.periods.get(indicator.pk, [])
     latest = next((p for p in reversed(periods) if (p.pk, TOTAL) in framework.actuals), None)
     if latest is None or indicator.is_qualitative:
-        return PortfolioRow(indicator, "", "–", "–", "–", reached=False)
+        return IndicatorSummary(indicator, "", "–", "–", "–", reached=False)
     row, _target, _actual = framework.period_row(
         indicator, latest, _baseline(indicator)[0], shows_targets=shows_target
     )
-    return PortfolioRow(indicator, row.label, row.target, row.actual, row.progress, row.reached)
+    return IndicatorSummary(indicator, row.label, row.target, row.actual, row.progress, row.reached)

@@ -155,7 +155,7 @@ def row_projects(user: AnyUser) -> QuerySet[Project]:
 
 
 def get_indicator_for_user(user: AnyUser, pk: object) -> Indicator:
-    return get_or_404(visible_indicators(user), pk)
+    return get_or_404(visible_indicators(user).select_related("outcome"), pk)
 
 
 def program_has_framework(user: AnyUser, program: Program) -> bool:
@@ -211,18 +211,25 @@ def _summed(queryset: QuerySet[Actual] | QuerySet[Target]) -> Sums:
 
 
 def actual_sums(
-    user: AnyUser, periods: QuerySet[Period], *, project: Project | None = None
+    user: AnyUser,
+    periods: QuerySet[Period],
+    *,
+    project: Project | None = None,
+    totals_only: bool = False,
 ) -> Sums:
     """The counted actuals of these periods per (period, combination), for the programme (every
-    project the viewer's figures count) or one project."""
+    project the viewer's figures count) or one project; only the totals if ``totals_only``."""
     actuals = counted_actuals(user).filter(period__in=periods)
     if project is not None:
         actuals = actuals.filter(project=project)
+    if totals_only:
+        actuals = actuals.filter(combination=TOTAL)
     return _summed(actuals)
 
 
-def target_sums(periods: QuerySet[Period]) -> Sums:
-    return _summed(Target.objects.filter(period__in=periods))
+def target_sums(periods: QuerySet[Period], *, totals_only: bool = False) -> Sums:
+    targets = Target.objects.filter(period__in=periods)
+    return _summed(targets.filter(combination=TOTAL) if totals_only else targets)
 
 
 @dataclass(frozen=True)

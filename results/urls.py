@@ -11,6 +11,11 @@ urlpatterns: list[URLPattern] = [
         views.program_results_export,
         name="program-results-export",
     ),
+    path(
+        "programmes/<int:pk>/results/<int:indicator>/",
+        views.indicator_results,
+        name="indicator-results",
+    ),
     path("projects/<int:pk>/results/", views.project_results, name="project-results"),
     re_path(
         rf"^projects/(?P<pk>[0-9]+)/results\.{FORMAT_PATTERN}$",

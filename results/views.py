@@ -28,6 +28,22 @@ def program_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+def indicator_results(request: HttpRequest, pk: int, indicator: int) -> HttpResponse:
+    program = get_program_for_user(request.user, pk)
+    found = selectors.get_indicator_for_user(request.user, indicator)
+    if found.outcome.program_id != program.pk:
+        raise Http404
+    return render(
+        request,
+        "results/indicator_results.html",
+        {
+            "program": program,
+            "view": pages.indicator_results(request.user, found),
+        },
+    )
+
+
+@require_GET
 def portfolio(request: HttpRequest) -> HttpResponse:
     """Every programme's indicators at a glance: where each stands in its latest period."""
     return render(request, "results/portfolio.html", {"programmes": pages.portfolio(request.user)})

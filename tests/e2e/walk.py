@@ -146,8 +146,15 @@ _PROGRAM_RESULTS = Step(
     shot="program-results",
 )
 _PORTFOLIO = Step("results-portfolio", "/programmes/results/", shot="results-portfolio")
+_INDICATOR_RESULTS = Step(
+    "indicator-results",
+    "/programmes/?focus_area=women_youth",
+    follow=("program-detail", "program-results", "indicator-results"),
+    shot="indicator-results",
+)
 _RESULTS = (
     _PROGRAM_RESULTS,
+    _INDICATOR_RESULTS,
     _PORTFOLIO,
     Step(
         "project-results",
@@ -331,6 +338,7 @@ _MEMBER = (
     Step("partner-detail", "/partners/", follow=("partner-detail",)),
     *_PROGRAMMES,
     _PROGRAM_RESULTS,
+    _INDICATOR_RESULTS,
     _PORTFOLIO,
     # Network members see verified stories only.
     *(step for step in _STORIES if step.name != "story-detail"),

@@ -25,15 +25,28 @@ def _program_page(client_as: Callable[[str], Client], world: World, role: str) -
     return response.content.decode()
 
 
+def _indicator_page(
+    client_as: Callable[[str], Client], world: World, role: str, indicator: Indicator
+) -> str:
+    url = reverse("indicator-results", args=[world.program.pk, indicator.pk])
+    response = client_as(role).get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 def test_staff_read_the_roll_up_with_each_project_named(
     world: World, client_as: Callable[[str], Client]
 ) -> None:
-    builders.world_framework(world)
+    indicator = builders.world_framework(world)
     page = _program_page(client_as, world, "staff")
     assert "People trained" in page
     assert ">60<" in page  # 10 + 20 + 30
     assert ">100<" in page  # the target
     assert "60 %" in page  # progress: 60 of 100 from a baseline of nothing
+    assert reverse("indicator-results", args=[world.program.pk, indicator.pk]) in page
+    # The indicator's own page: every period, the chart and the projects.
+    page = _indicator_page(client_as, world, "staff", indicator)
+    assert ">60<" in page and ">100<" in page and "60 %" in page
     assert "Project of Hidden Rainbow Union" in page
     assert "<svg" in page
 
@@ -41,23 +54,45 @@ def test_staff_read_the_roll_up_with_each_project_named(
 def test_officers_read_the_confidential_project_by_pseudonym_and_region(
     world: World, client_as: Callable[[str], Client]
 ) -> None:
-    builders.world_framework(world)
-    page = _program_page(client_as, world, "officer")
-    assert ">60<" in page
-    assert "Hidden Rainbow" not in page
-    assert "Turkey" not in page and "Türkiye" not in page
+    indicator = builders.world_framework(world)
+    for page in (
+        _program_page(client_as, world, "officer"),
+        _indicator_page(client_as, world, "officer", indicator),
+    ):
+        assert ">60<" in page
+        assert "Hidden Rainbow" not in page
+        assert "Turkey" not in page and "Türkiye" not in page
+        assert reverse("project-results", args=[world.hidden_project.pk]) not in page
     assert world.hidden.pseudonym in page
-    assert reverse("project-results", args=[world.hidden_project.pk]) not in page
+
+
+def test_an_indicator_is_read_under_its_own_programme_only(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    indicator = builders.world_framework(world)
+    elsewhere = factories.ProgramFactory.create()
+    url = reverse("indicator-results", args=[elsewhere.pk, indicator.pk])
+    assert client_as("staff").get(url).status_code == 404
+    own = builders.indicator(world.program, title="Hidden's own", project=world.hidden_project)
+    url = reverse("indicator-results", args=[world.program.pk, own.pk])
+    assert client_as("officer").get(url).status_code == 404
+    assert client_as("staff").get(url).status_code == 200
 
 
 def test_partner_users_read_their_own_figures_only(
     world: World, client_as: Callable[[str], Client]
 ) -> None:
     builders.world_framework(world)
-    page = _program_page(client_as, world, "partner")
-    assert ">10<" in page
-    assert ">60<" not in page
-    assert "Sindicato Beta" not in page and "Hidden" not in page
+    indicator = Indicator.objects.get()
+    for page in (
+        _program_page(client_as, world, "partner"),
+        _indicator_page(client_as, world, "partner", indicator),
+    ):
+        assert ">10<" in page
+        assert ">60<" not in page
+        # The programme's target is the whole programme's, not the partner's.
+        assert ">100<" not in page
+        assert "Sindicato Beta" not in page and "Hidden" not in page
 
 
 def test_members_read_programme_totals_only(
@@ -67,11 +102,14 @@ def test_members_read_programme_totals_only(
     indicator = builders.world_framework(world)
     indicator.dimensions.set([d.sex])
     builders.actual(builders.period(indicator), world.alpha_project, 10, values=(d.women,))
-    page = _program_page(client_as, world, "member")
-    assert ">60<" in page
-    assert "Project of" not in page
-    assert "Women</th>" not in page
-    assert world.hidden.pseudonym not in page
+    for page in (
+        _program_page(client_as, world, "member"),
+        _indicator_page(client_as, world, "member", indicator),
+    ):
+        assert ">60<" in page
+        assert "Project of" not in page
+        assert "Women</th>" not in page
+        assert world.hidden.pseudonym not in page
     response = client_as("member").get(reverse("project-results", args=[world.alpha_project.pk]))
     assert response.status_code == 404
 
@@ -86,11 +124,12 @@ def test_the_disaggregation_table_sums_each_value(
     builders.actual(first, world.alpha_project, 3, values=(d.women, d.youth))
     builders.actual(first, world.alpha_project, 2, values=(d.women, d.adults))
     builders.actual(first, world.beta_project, 4, values=(d.women, d.youth))
-    page = _program_page(client_as, world, "staff")
-    # Women: 3 + 2 + 4; youth: 3 + 4. Alpha's parts (5) miss its total (10): listed.
+    page = _indicator_page(client_as, world, "staff", indicator)
+    # Women: 3 + 2 + 4; youth: 3 + 4.
     assert 'Women</th><td class="number">9</td>' in page
     assert 'Youth (15 to 29)</th><td class="number">7</td>' in page
-    assert "do not add up" in page
+    # Alpha's parts (5) miss its total (10): listed on the programme's page.
+    assert "do not add up" in _program_page(client_as, world, "staff")
 
 
 def test_a_percentage_reads_from_its_numerators_and_denominators(
@@ -105,8 +144,8 @@ def test_a_percentage_reads_from_its_numerators_and_denominators(
     first = builders.period(indicator)
     builders.actual(first, world.alpha_project, numerator=9, denominator=10)
     builders.actual(first, world.beta_project, numerator=100, denominator=1000)
-    page = _program_page(client_as, world, "staff")
-    assert "10.8 % (109/1,010)" in page
+    assert "10.8 % (109/1,010)" in _program_page(client_as, world, "staff")
+    assert "10.8 % (109/1,010)" in _indicator_page(client_as, world, "staff", indicator)
 
 
 def test_the_project_page_shows_its_own_figures_and_what_waits(
@@ -211,10 +250,37 @@ def _framework(world: World, *, indicators: int, periods: int, projects: int) ->
 
 # Queries after the login's (cleared staff: session, user, device = 3; officers 2; others 2):
 # the programme, its outcomes, their change types, the indicators, their dimensions, the
-# periods, the targets (grouped), the actuals (grouped), the dimension values; for staff and
-# partners each project's totals (grouped), the projects with their partners, which of them the
-# viewer may open; for staff the parts that do not add up (grouped).
-PROGRAM_QUERIES = {"staff": 3 + 13, "officer": 2 + 13, "partner": 2 + 12, "member": 2 + 9}
+# periods, the targets' totals (grouped), the actuals' totals (grouped); for staff the parts
+# that do not add up (grouped; where some do not, also their projects).
+PROGRAM_QUERIES = {"staff": 3 + 9, "officer": 2 + 9, "partner": 2 + 8, "member": 2 + 8}
+# One indicator: the programme, the indicator with its outcome; the indicator again for the
+# page's framework, its dimensions, periods, targets (grouped), actuals (grouped), the dimension
+# values; for staff and partners each project's totals (grouped), the projects with their
+# partners, which of them the viewer may open.
+INDICATOR_QUERIES = {"staff": 3 + 11, "officer": 2 + 11, "partner": 2 + 11, "member": 2 + 8}
+
+
+@pytest.mark.parametrize("role", sorted(INDICATOR_QUERIES))
+def test_the_indicator_page_runs_a_fixed_number_of_queries(
+    world: World,
+    client_as: Callable[[str], Client],
+    django_assert_num_queries: DjangoAssertNumQueries,
+    role: str,
+) -> None:
+    client = client_as(role)
+    _framework(world, indicators=2, periods=2, projects=3)
+    first = Indicator.objects.order_by("pk").last()
+    assert first is not None
+    with django_assert_num_queries(INDICATOR_QUERIES[role]):
+        url = reverse("indicator-results", args=[world.program.pk, first.pk])
+        assert client.get(url).status_code == 200
+    Outcome.objects.all().delete()
+    _framework(world, indicators=50, periods=10, projects=30)
+    last = Indicator.objects.order_by("pk").last()
+    assert last is not None
+    with django_assert_num_queries(INDICATOR_QUERIES[role]):
+        url = reverse("indicator-results", args=[world.program.pk, last.pk])
+        assert client.get(url).status_code == 200
 
 
 @pytest.mark.parametrize("role", sorted(PROGRAM_QUERIES))

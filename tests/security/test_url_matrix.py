@@ -35,6 +35,7 @@ from pytest_django.fixtures import Settings
 from assessments.models import Assessment, DimensionComment, Questionnaire
 from conftest import ROLES, World, login
 from dialogues.models import AgreedAction, Dialogue, DialogueComment
+from programs.models import Program
 from progress import attachments
 from progress.models import ChangeStory, StoryAttachment, StoryEvent, SubmissionLink
 from reporting.models import ReportState
@@ -164,6 +165,19 @@ def _program_args(world: World, kind: str) -> Args:
     if kind == "own":
         return _pk(world.program)
     return _pk(factories.ProgramFactory.create(title="A programme with none of their projects"))
+
+
+def _indicator_args(world: World, kind: str) -> Args:
+    """An indicator every partner's project reports on, in the world's programme ("own") or in
+    a programme outside the member's networks ("foreign")."""
+    from tests.results import builders
+
+    program = world.program if kind == "own" else _program_args(world, kind)[1]
+    assert isinstance(program, Program)
+    made = builders.indicator(
+        program, projects=[world.alpha_project, world.beta_project, world.hidden_project]
+    )
+    return [program.pk, made.pk], made
 
 
 def _png() -> bytes:
@@ -500,6 +514,10 @@ EXPECTATIONS: dict[str, Page] = {
         args=_program_args,
     ),
     "project-results": Page(get=_managed(OK), args=_project_args),
+    "indicator-results": Page(
+        get={"own": _each(OK), "foreign": _only(STAFF)},
+        args=_indicator_args,
+    ),
     # Every role's own scope of the frameworks, at a glance.
     "results-portfolio": _list_page(),
     # Their downloads: as the pages, for those who may download (network members may not).
