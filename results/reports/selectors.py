@@ -146,14 +146,17 @@ def _project_spans(
 ) -> set[tuple[int, dt.date, dt.date]]:
     """(project, start, end) of every period, ended by ``until``, of the indicators these
     projects report on: one query (their own indicators' and the programme's, united)."""
-    own = Period.objects.filter(
-        indicator__project__in=projects.values("pk"), end__lt=until
-    ).values_list("indicator__project_id", "start", "end")
+    own = (
+        Period.objects.filter(indicator__project__in=projects.values("pk"), end__lt=until)
+        .order_by()
+        .values_list("indicator__project_id", "start", "end")
+    )
     contributed = Period.objects.filter(
         indicator__project__isnull=True,
         indicator__projects__in=projects.values("pk"),
         end__lt=until,
-    ).values_list("indicator__projects", "start", "end")
+    )
+    contributed = contributed.order_by().values_list("indicator__projects", "start", "end")
     return {
         (project_id, start, end)
         for project_id, start, end in own.union(contributed)
