@@ -151,12 +151,15 @@ def _project_spans(
         .order_by()
         .values_list("indicator__project_id", "start", "end")
     )
-    contributed = Period.objects.filter(
-        indicator__project__isnull=True,
-        indicator__projects__in=projects.values("pk"),
-        end__lt=until,
+    contributed = (
+        Period.objects.filter(
+            indicator__project__isnull=True,
+            indicator__projects__in=projects.values("pk"),
+            end__lt=until,
+        )
+        .order_by()
+        .values_list("indicator__projects", "start", "end")
     )
-    contributed = contributed.order_by().values_list("indicator__projects", "start", "end")
     return {
         (project_id, start, end)
         for project_id, start, end in own.union(contributed)
