@@ -264,6 +264,12 @@ class ReportAdmin(ScopedModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = super().get_fields(request, obj)
+        if getattr(request.user, "sees_confidential", False):
+            return fields
+        return [name for name in fields if name != "unlock"]
+
     @admin.display(description=_("unlock"))
     def unlock(self, obj: Report) -> str:
         if not obj.is_locked:

@@ -122,6 +122,18 @@ def report_page(request: HttpRequest, pk: int, span: str) -> HttpResponse:
     read = _read(request, project, start, end)
     if request.method == "GET":
         return _render(request, read)
+    report = read["report"]
+    if not selectors.may_enter(request.user, project, None):
+        raise Http404
+    if report is not None and report.status not in selectors.EDITABLE:
+        # A page left open while the report was submitted or approved: nothing to bind to.
+        messages.error(
+            request,
+            _("An approved report is locked.")
+            if report.is_locked
+            else _("The report waits for review: it cannot be changed now."),
+        )
+        return redirect("result-report", pk=project.pk, span=span)
     form = _form(request, read, request.POST)
     if form.is_valid():
         try:

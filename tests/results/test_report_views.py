@@ -104,9 +104,18 @@ def test_the_partner_submits_staff_return_the_partner_answers_staff_approve(
     assert 'data-testid="report-form"' not in page
     assert "No, they were not." in page and "Approved" in page
     # Locked: a post changes nothing and says why.
-    locked = partner.post(url, {**_fields(framework, **{"p0": "1"}), "save": ""})
-    assert locked.status_code == 200
+    total = Actual.objects.get(
+        project=world.alpha_project,
+        combination=TOTAL,
+        value__isnull=False,
+        period=framework.periods()[0],
+    )
+    changed = _fields(framework, **{f"p{framework.periods()[0].pk}-total-value": "99"})
+    locked = partner.post(url, {**changed, "save": ""}, follow=True)
     assert "An approved report is locked." in locked.content.decode()
+    assert 'data-testid="report-form"' not in locked.content.decode()
+    total.refresh_from_db()
+    assert total.value == 10
 
 
 def test_parts_that_do_not_add_up_come_back_as_a_form_error(
@@ -252,6 +261,9 @@ def test_reports_due_show_on_the_partners_page_returned_first(
     page = client_as("partner").get(reverse("partner-detail", args=[world.alpha.pk]))
     body = page.content.decode()
     assert 'data-testid="reports-due"' in body
+    # Only its own projects: the programme's indicators are reported on by others too.
+    assert "Sindicato Beta" not in body and "Hidden" not in body
+    assert _url(world.beta_project) not in body
     returned_at = body.index(_url(world.alpha_project))
     assert returned_at < body.index(_url(world.alpha_project, span="2024"))
     staff_view = client_as("staff").get(reverse("partner-detail", args=[world.alpha.pk]))
