@@ -34,6 +34,7 @@ from results.models import (
     Target,
     combination_ids,
 )
+from results.reports import selectors as report_selectors
 from results.reports import services as report_services
 
 
@@ -287,7 +288,7 @@ class ReportAdmin(ScopedModelAdmin):
 
     def unlock_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         report = self.get_queryset(request).filter(pk=pk).first()
-        if report is None or not getattr(request.user, "sees_confidential", False):
+        if report is None or not report_selectors.may_unlock(request.user, report):
             raise Http404
         form = UnlockForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

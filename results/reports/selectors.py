@@ -26,7 +26,6 @@ from programs.selectors import visible_projects
 from results.models import (
     Period,
     Report,
-    ReportEvent,
     calendar_span,
     span_label,
     span_slug,
@@ -65,10 +64,6 @@ def visible_reports(user: AnyUser) -> QuerySet[Report]:
     if viewer.is_partner_user:
         return reports.filter(project__partner_id=own_partner_id(viewer))
     return reports.none()
-
-
-def visible_events(user: AnyUser) -> QuerySet[ReportEvent]:
-    return ReportEvent.objects.filter(report__in=visible_reports(user).values("pk"))
 
 
 def reads_reports(user: AnyUser) -> bool:
