@@ -2,17 +2,20 @@
 services as an administrator would in the admin, after the world.
 
 Each framework has the half-years of the year before the anchor and of the anchor's year as its
-periods; the half-years that have ended by the anchor carry the projects' actuals, the latest of
-them in the status the file names (approved, submitted, returned or draft) and the earlier ones
-approved. Indicators broken down by dimensions get their parts from the file's ``split``, by
-largest remainders, so that the parts always add up to the total. Rows are found by natural keys:
-a re-run changes nothing.
+periods; the half-years that have ended by the anchor carry the projects' actuals, entered as
+staff would in the admin, then reported through the reporting flow (``results.reports``): each
+project's report of a half-year saved and submitted by the partner's user (or the
+administrator, for partners without a demo login), citing one of the partner's verified
+stories, and reviewed by staff — the latest in the status the file names (draft, submitted,
+returned with its question, approved), the earlier ones approved. Indicators broken down by
+dimensions get their parts from the file's ``split``, by largest remainders, so that the parts
+always add up to the total. Rows are found by natural keys: a re-run changes nothing.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from itertools import product
@@ -21,7 +24,8 @@ from typing import Any
 from demo.data_files import DATA_DIR, DemoDataError, demo_data
 from demo.world import DemoWorld
 from portal.models import User
-from progress.models import ChangeType
+from programs.models import Program, Project
+from progress.models import ChangeStory, ChangeType
 from results import services
 from results.models import (
     TOTAL,
@@ -33,9 +37,12 @@ from results.models import (
     Measure,
     Outcome,
     Period,
+    Report,
     Target,
     combination_key,
 )
+from results.reports import selectors as report_selectors
+from results.reports import services as report_services
 
 FILE = "results.toml"
 INDICATOR_KEYS = frozenset(
@@ -53,7 +60,8 @@ INDICATOR_KEYS = frozenset(
         "report",
     }
 )
-STATUSES = frozenset(Actual.Status.values)
+STATUSES = frozenset(Report.Status.values)
+LATEST_KEYS = frozenset({"project", "status", "question", "comment"})
 
 
 def _load() -> dict[str, Any]:
@@ -79,6 +87,7 @@ class _Seeder:
     world: DemoWorld
     anchor: date
     values: dict[tuple[str, str], DimensionValue]
+    reporting: set[int] = field(default_factory=set)
 
     def dimensions(self, entries: list[dict[str, Any]]) -> None:
         for order, entry in enumerate(entries, start=1):
@@ -127,6 +136,78 @@ class _Seeder:
                 )
             for order, indicator in enumerate(item.get("indicator", []), start=1):
                 self.indicator(outcome, indicator, order, f"{where}, outcome {number}")
+        self.reports(program, entry.get("latest", []), where)
+        self.reporting.clear()
+
+    def reports(self, program: Program, latest: list[dict[str, Any]], where: str) -> None:
+        """Each reporting project's report of every ended half-year, through the flow."""
+        wanted: dict[str, dict[str, Any]] = {}
+        for item in latest:
+            if set(item) - LATEST_KEYS or item.get("status") not in STATUSES:
+                raise DemoDataError(
+                    f"{where}, latest: keys {sorted(LATEST_KEYS)}, status in {sorted(STATUSES)}"
+                )
+            if item["status"] == "returned" and not item.get("question"):
+                raise DemoDataError(f"{where}, latest {item['project']}: a question to return")
+            if item["project"] not in self.world.projects:
+                raise DemoDataError(f"{where}, latest: no project {item['project']!r}")
+            wanted[item["project"]] = item
+        keys = {project.pk: key for key, project in self.world.projects.items()}
+        ended = [span for span in half_years(self.anchor) if span[1] < self.anchor]
+        for project_id in sorted(self.reporting):
+            project = Project.objects.select_related("partner").get(pk=project_id)
+            item = wanted.get(keys[project_id], {})
+            for index, (start, end) in enumerate(ended):
+                last = index == len(ended) - 1
+                status = item.get("status", "approved") if last else "approved"
+                self.report(project, start, end, status, item if last else {})
+
+    def report(
+        self, project: Project, start: date, end: date, status: str, item: dict[str, Any]
+    ) -> None:
+        if Report.objects.filter(project=project, start=start, end=end).exists():
+            return
+        partner_user = next(
+            (u for u in self.world.users.values() if u.partner_id == project.partner_id),
+            self.admin,
+        )
+        reviewer = self.world.users["staff"]
+        periods = list(report_selectors.span_periods(self.admin, project, start, end))
+        story = (
+            ChangeStory.objects.filter(partner=project.partner, status__in=report_services.CITABLE)
+            .order_by("reference")
+            .first()
+        )
+        entries = [
+            report_services.EntryInput(
+                period=period,
+                figures=[
+                    report_services.FigureInput(
+                        actual.combination, actual.value, actual.numerator, actual.denominator
+                    )
+                    for actual in Actual.objects.filter(period=period, project=project)
+                ],
+                comment=item.get("comment", "") if number == 0 else "",
+                stories=[story] if story is not None and number == 0 else [],
+            )
+            for number, period in enumerate(periods)
+            if not period.indicator.is_qualitative
+        ]
+        if not entries:
+            return
+        save = report_services.report_save
+        save(actor=partner_user, project=project, start=start, end=end, entries=entries)
+        if status == "draft":
+            return
+        report = save(
+            actor=partner_user, project=project, start=start, end=end, entries=[], submit=True
+        )
+        if status == "returned":
+            report_services.report_review(
+                actor=reviewer, report=report, action="returned", comment=item["question"]
+            )
+        elif status == "approved":
+            report_services.report_review(actor=reviewer, report=report, action="approved")
 
     def indicator(self, outcome: Outcome, entry: dict[str, Any], order: int, where: str) -> None:
         where = f"{where}, indicator {order}"
@@ -177,25 +258,17 @@ class _Seeder:
         for report in reports:
             project = self.world.projects[report["project"]]
             actuals = report["actuals"]
-            last = report.get("last", "approved")
-            if len(actuals) > len(ended) or last not in STATUSES:
-                raise DemoDataError(
-                    f"{where}, {report['project']}: at most {len(ended)} actuals; last in "
-                    f"{sorted(STATUSES)}"
-                )
-            for index, (period, actual) in enumerate(zip(periods, actuals, strict=False)):
-                status = last if index == len(actuals) - 1 else Actual.Status.APPROVED
-                self.figure(
-                    Actual(period=period, project=project, status=status), indicator, actual
-                )
+            if len(actuals) > len(ended):
+                raise DemoDataError(f"{where}, {report['project']}: at most {len(ended)} actuals")
+            for period, actual in zip(periods, actuals, strict=False):
+                self.figure(Actual(period=period, project=project), indicator, actual)
                 for combination, figure in _split(actual, parts):
                     self.figure(
-                        Actual(
-                            period=period, project=project, status=status, combination=combination
-                        ),
+                        Actual(period=period, project=project, combination=combination),
                         indicator,
                         figure,
                     )
+            self.reporting.add(project.pk)
 
     def parts(self, entry: dict[str, Any], where: str) -> list[tuple[str, float]]:
         """The combinations of the indicator's dimensions with their shares of each total."""

@@ -8,6 +8,7 @@ exist.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
@@ -36,10 +37,19 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     # Raises 404 outside the viewer's scope, and logs a cleared viewer's read of a confidential
     # partner's story, as opening the story itself does.
     get_story_for_user(request.user, attachment.story_id, request=request)
+    return private_file_response(attachment)
+
+
+def private_file_response(attachment: Any) -> FileResponse:
+    """A stored, checked upload (a story's attachment, a results report's evidence) with the
+    headers that keep the browser from doing anything with it but show a photo or save a file.
+    The caller has checked that the viewer may see what it belongs to."""
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
-        logger.warning("attachment.missing_file attachment_id=%s", attachment.pk)
+        logger.warning(
+            "attachment.missing_file model=%s id=%s", attachment._meta.model_name, attachment.pk
+        )
         raise Http404 from error
     content_type = attachment.content_type
     if content_type not in STORED_CONTENT_TYPES:

@@ -7,12 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_scoping import AccessScopedAdminMixin, ScopedModelAdmin
+from portal.forms import add_validation_error
 from progress.forms import BoundedModelMultipleChoiceField
 from results import selectors, services
 from results.models import (
@@ -23,9 +29,13 @@ from results.models import (
     Indicator,
     Outcome,
     Period,
+    Report,
+    ReportEvent,
     Target,
     combination_ids,
 )
+from results.reports import selectors as report_selectors
+from results.reports import services as report_services
 
 
 class ServiceValidatedForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -90,9 +100,10 @@ class TargetForm(FigureForm):
 
 
 class ActualForm(FigureForm):
+    # No status: an actual takes its report's (``results.reports``), set by the review.
     class Meta:
         model = Actual
-        fields = ("period", "project", "status", "value", "numerator", "denominator")
+        fields = ("period", "project", "value", "numerator", "denominator")
 
 
 class IndicatorForm(ServiceValidatedForm):
@@ -200,7 +211,7 @@ class ActualAdmin(ScopedModelAdmin):
     list_display = ("__str__", "period", "status", "value", "numerator", "denominator")
     list_filter = ("status",)
     fields = ("period", "project", "values", "status", "value", "numerator", "denominator")
-    readonly_fields = ("updated_at",)
+    readonly_fields = ("status", "updated_at")
 
     list_select_related = ("period__indicator",)
 
@@ -209,3 +220,96 @@ class ActualAdmin(ScopedModelAdmin):
             # A period is named with its indicator: one query for the whole list.
             kwargs["queryset"] = selectors.visible_periods(request.user).select_related("indicator")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReportEventInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ReportEvent
+    fields = ("at", "action", "actor", "from_status", "to_status", "comment")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class UnlockForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the report unlocked?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text=_("Sent to the partner as the question, and kept in the report's history."),
+    )
+
+
+@admin.register(Report)
+class ReportAdmin(ScopedModelAdmin):
+    """Reports are entered and reviewed on their pages; here staff read them and their history,
+    and administrators and cleared staff unlock an approved one, with a reason."""
+
+    list_display = ("__str__", "status", "start", "end", "updated_at")
+    list_filter = ("status", "start")
+    fields = ("status", "start", "end", "created_at", "updated_at", "unlock")
+    readonly_fields = fields
+    inlines = (ReportEventInline,)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = super().get_fields(request, obj)
+        if getattr(request.user, "sees_confidential", False):
+            return fields
+        return [name for name in fields if name != "unlock"]
+
+    @admin.display(description=_("unlock"))
+    def unlock(self, obj: Report) -> str:
+        if not obj.is_locked:
+            return "–"
+        url = reverse("admin:results_report_unlock", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Unlock this report…"))
+
+    def get_urls(self) -> list[URLPattern]:
+        unlock = path(
+            "<int:pk>/unlock/",
+            self.admin_site.admin_view(self.unlock_view),
+            name="results_report_unlock",
+        )
+        return [unlock, *super().get_urls()]
+
+    def unlock_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        report = self.get_queryset(request).filter(pk=pk).first()
+        if report is None or not report_selectors.may_unlock(request.user, report):
+            raise Http404
+        form = UnlockForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                report_services.report_unlock(
+                    actor=request.user, report=report, reason=form.cleaned_data["reason"]
+                )
+            except PermissionDenied as error:
+                raise Http404 from error
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(
+                    request, gettext("The report is unlocked and back with the partner.")
+                )
+                return redirect("admin:results_report_change", report.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": report,
+            "form": form,
+            "title": gettext("Unlock %(report)s") % {"report": report},
+        }
+        return TemplateResponse(request, "admin/results/report/unlock.html", context)

@@ -10,7 +10,7 @@ class ResultsConfig(AppConfig):
     def ready(self) -> None:
         from portal.admin_scoping import register_scope, register_writes
         from portal.audit import register_audited
-        from results import sections, selectors, services
+        from results import sections, selectors, services, signals  # noqa: F401
         from results.models import (
             Actual,
             Dimension,
@@ -18,8 +18,10 @@ class ResultsConfig(AppConfig):
             Indicator,
             Outcome,
             Period,
+            Report,
             Target,
         )
+        from results.reports import selectors as report_selectors
 
         register_scope(Dimension, selectors.visible_dimensions)
         register_scope(DimensionValue, selectors.visible_dimension_values)
@@ -29,6 +31,8 @@ class ResultsConfig(AppConfig):
         register_scope(Period, selectors.visible_periods)
         register_scope(Target, selectors.visible_targets)
         register_scope(Actual, selectors.visible_actuals, may_be_confidential=True)
+        # Read-only in the admin (its steps are the report page's and the unlock view's).
+        register_scope(Report, report_selectors.visible_reports, may_be_confidential=True)
         for model, save, delete, argument in (
             (Dimension, services.dimension_save, services.dimension_delete, "dimension"),
             (
@@ -51,6 +55,7 @@ class ResultsConfig(AppConfig):
         register_audited(Period)
         register_audited(Target)
         register_audited(Actual)
+        register_audited(Report)
         register_audited(Dimension)
         register_audited(DimensionValue)
         sections.register()

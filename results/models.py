@@ -11,13 +11,16 @@ equals the sum of its parts" and the programme's roll-up are single grouped quer
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from progress.models import TranslatedNameMixin
+from progress.models import StoryAttachment, TranslatedNameMixin
 
 TOTAL = ""  # the key of the total: no disaggregation value
 KEY_SEPARATOR = "."
@@ -329,3 +332,177 @@ class Actual(Figure):
     def __str__(self) -> str:
         # Never the project's title: the admin's lists and history name rows by this.
         return f"{_('Actual')} #{self.pk}"
+
+
+# --- Reporting actuals: a project's report for one period span, its review and its evidence ---
+
+
+class Report(models.Model):
+    """A project's actuals for one period span (a year or a half-year), entered, submitted and
+    reviewed as one. The figures themselves stay ``Actual`` rows of the indicators' periods of
+    that span; their ``status`` follows the report's (``results.reports.services``), so that
+    "only approved actuals count" still reads one column. An approved report is locked."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned with a question")
+        APPROVED = "approved", _("approved")
+
+    project = models.ForeignKey(
+        "programs.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="result_reports",
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("results report")
+        verbose_name_plural = _("results reports")
+        ordering = ["-start", "project"]
+        constraints = [
+            models.CheckConstraint(
+                name="results_report_ends_after_start",
+                condition=models.Q(end__gte=models.F("start")),
+            ),
+            models.UniqueConstraint(
+                fields=["project", "start", "end"], name="results_report_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "end"], name="results_report_status")]
+
+    def __str__(self) -> str:
+        # Never the project's title: the admin's lists and history name rows by this.
+        return f"{_('Results report')} #{self.pk} · {span_label(self.start, self.end)}"
+
+    @property
+    def label(self) -> str:
+        return span_label(self.start, self.end)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def slug(self) -> str:
+        return span_slug(self.start, self.end)
+
+
+def span_slug(start: dt.date, end: dt.date) -> str:
+    """How a span is named in the report page's address: ``2025`` or ``2025-h1``."""
+    if start.month == 1 and end.month == 12:
+        return str(start.year)
+    return f"{start.year}-h{1 if start.month == 1 else 2}"
+
+
+def span_label(start: dt.date, end: dt.date) -> str:
+    if start.month == 1 and end.month == 12:
+        return str(start.year)
+    return f"{start.year} H{1 if start.month == 1 else 2}"
+
+
+class ReportEntry(models.Model):
+    """What the report says of one indicator period besides the figures: a comment (for a
+    qualitative indicator, the account itself) and the evidence."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="entries"
+    )
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    # Without a reverse relation: a story's pages and lists never filter by what cites it.
+    stories = models.ManyToManyField(
+        "progress.ChangeStory", verbose_name=_("stories cited"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("report entry")
+        verbose_name_plural = _("report entries")
+        ordering = ["report", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "period"], name="results_entry_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Report entry')} #{self.pk}"
+
+
+def evidence_path(instance: ReportAttachment, filename: str) -> str:
+    """A random name: the uploaded name never reaches the file system."""
+    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(
+        instance.content_type, "bin"
+    )
+    return f"results-evidence/{secrets.token_hex(16)}.{extension}"
+
+
+class ReportAttachment(models.Model):
+    """A document or photo attached as evidence, checked as story attachments are
+    (``progress.attachments.process_upload``) and served only through the report's access."""
+
+    entry = models.ForeignKey(
+        ReportEntry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=StoryAttachment.Kind.choices)
+    file = models.FileField(_("file"), upload_to=evidence_path)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    original_name = models.CharField(_("original name"), max_length=120, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence document")
+        verbose_name_plural = _("evidence documents")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.get_kind_display()
+
+
+class ReportEvent(models.Model):
+    """One step in a report's history: who did what, when, and what they wrote. Written in the
+    same transaction as the step."""
+
+    class Action(models.TextChoices):
+        SAVED = "saved", _("Saved as a draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned with a question")
+        RESUBMITTED = "resubmitted", _("Answered and resubmitted")
+        APPROVED = "approved", _("Approved")
+        UNLOCKED = "unlocked", _("Unlocked")
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    from_status = models.CharField(
+        _("from"), max_length=10, choices=Report.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=10, choices=Report.Status.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["report", "at"], name="results_event_report_at")]
+
+    def __str__(self) -> str:
+        return f"{_('Report event')} #{self.pk}"

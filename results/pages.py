@@ -28,7 +28,6 @@ from results import selectors
 from results.charts import Column, targets_and_actuals
 from results.models import (
     TOTAL,
-    Actual,
     Dimension,
     DimensionValue,
     Indicator,
@@ -37,6 +36,7 @@ from results.models import (
     Period,
     combination_ids,
 )
+from results.reports.selectors import Due, project_reports
 from results.rollup import Amount, combine, progress_to_target, target_reached
 
 if TYPE_CHECKING:
@@ -450,7 +450,7 @@ def _mismatch_rows(
 @dataclass
 class ProjectResultsPage:
     outcomes: list[OutcomeView]
-    pending: list[tuple[str, str, str, str]]
+    reports: list[Due]
 
 
 def project_results(user: AnyUser, project: Project) -> ProjectResultsPage:
@@ -466,22 +466,10 @@ def project_results(user: AnyUser, project: Project) -> ProjectResultsPage:
         outcomes.setdefault(
             indicator.outcome_id, OutcomeView(indicator.outcome, [])
         ).indicators.append(view)
-    pending = [
-        (
-            actual.period.indicator.title,
-            actual.period.label,
-            actual.get_status_display(),
-            amount_display(
-                actual.period.indicator, Amount(actual.value, actual.numerator, actual.denominator)
-            ),
-        )
-        for actual in selectors.visible_actuals(user)
-        .filter(project=project, combination=TOTAL)
-        .exclude(status=Actual.Status.APPROVED)
-        .select_related("period__indicator")
-        .order_by("period__start", "period__indicator_id")[:50]
-    ]
-    return ProjectResultsPage(list(outcomes.values()), pending)
+    # The spans of its periods, each with its report: one query (the periods are read).
+    periods = [p for ps in framework.periods.values() for p in ps]
+    reports = project_reports(user, project, periods)
+    return ProjectResultsPage(list(outcomes.values()), reports)
 
 
 # --- The portfolio: every programme's indicators at a glance --------------------------------

@@ -1,6 +1,7 @@
 """Writing the results framework: staff only (the admin, the demo), each write atomic and
-validated, never a half-saved record. The partner reporting flow (submit, approve, return) is a
-later step; here staff enter actuals and set their status in the admin.
+validated, never a half-saved record. The partner reporting flow (save, submit, approve, return,
+unlock) is ``results.reports.services``; an actual saved here takes its report's status, and an
+approved report's figures are refused.
 
 What a valid figure is, per measure:
 - count: a whole number, not negative; sum and amount of money: a number (``value``);
@@ -38,6 +39,7 @@ from results.models import (
     Measure,
     Outcome,
     Period,
+    Report,
     Target,
     combination_ids,
     combination_key,
@@ -380,15 +382,41 @@ def target_delete(*, actor: Any, target: Target) -> None:
     _deleted(target, staff)
 
 
+def _report_of(actual: Actual) -> Report | None:
+    """The report the actual belongs to: its project's for its period's span."""
+    if actual.project_id is None or actual.period_id is None:
+        return None
+    period = actual.period
+    return Report.objects.filter(
+        project_id=actual.project_id, start=period.start, end=period.end
+    ).first()
+
+
+def _refuse_locked(*actuals: Actual) -> None:
+    for actual in actuals:
+        report = _report_of(actual)
+        if report is not None and report.is_locked:
+            raise ValidationError(
+                _("The report of this period is approved and locked; unlock it first.")
+            )
+
+
 @transaction.atomic
 def actual_save(*, actor: Any, actual: Actual, changed_fields: Iterable[str] = ()) -> Actual:
-    """An actual entered or corrected by staff; it counts in the figures once approved."""
+    """An actual entered or corrected by staff in the admin. It takes the status of its report
+    (a draft where there is none yet), which the reporting flow sets: it counts once approved.
+    An approved report's figures are locked."""
     staff = _require_staff(actor)
     _in_scope(staff, actual, selectors.visible_actuals)
     _project_in_scope(staff, actual.project_id)
     if not selectors.visible_periods(staff).filter(pk=actual.period_id).exists():
         raise PermissionDenied
     validate_figure(actual)
+    if actual.pk is not None:
+        _refuse_locked(Actual.objects.select_related("period").get(pk=actual.pk))
+    _refuse_locked(actual)
+    report = _report_of(actual)
+    actual.status = report.status if report is not None else Actual.Status.DRAFT
     return _saved(actual, staff)
 
 
@@ -396,4 +424,5 @@ def actual_save(*, actor: Any, actual: Actual, changed_fields: Iterable[str] = (
 def actual_delete(*, actor: Any, actual: Actual) -> None:
     staff = _require_staff(actor)
     _in_scope(staff, actual, selectors.visible_actuals)
+    _refuse_locked(actual)
     _deleted(actual, staff)

@@ -2,6 +2,7 @@ from django.urls import URLPattern, path, re_path
 
 from portal.exports import FORMAT_PATTERN
 from results import views
+from results.reports import views as report_views
 
 urlpatterns: list[URLPattern] = [
     path("programmes/results/", views.portfolio, name="results-portfolio"),
@@ -22,4 +23,11 @@ urlpatterns: list[URLPattern] = [
         views.project_results_export,
         name="project-results-export",
     ),
+    path("projects/<int:pk>/results/<str:span>/", report_views.report_page, name="result-report"),
+    path(
+        "projects/<int:pk>/results/<str:span>/review/",
+        report_views.report_review,
+        name="result-report-review",
+    ),
+    path("results/evidence/<int:pk>/", report_views.evidence_download, name="result-evidence"),
 ]

@@ -307,6 +307,8 @@ def test_the_query_counts_stay_the_same_as_dialogues_grow(
 # open actions, and for the partner's users the actions they owe soon) and one on the dashboard
 # (this person's actions due); the risk register one on each (the partner's risks, the
 # person's reviews due); the self-assessments' section two on the partner page for its users
-# (their rounds, and whether this period's is submitted); the latest activities one.
-PARTNER_PAGE_QUERIES = 13
-DASHBOARD_QUERIES = 15
+# (their rounds, and whether this period's is submitted); the latest activities one; the
+# results reports one on each (the spans the partner's users owe, none here; the reports waiting
+# for this person's review).
+PARTNER_PAGE_QUERIES = 14
+DASHBOARD_QUERIES = 16

@@ -35,6 +35,8 @@ NOT_WALKED = {
     "action-status": "a POST that redirects to the dialogue",
     "risk-status": "a POST that redirects to the risk",
     "risk-share": "a POST that redirects to the risk",
+    "result-report-review": "a POST that redirects to the report (its form is on that page)",
+    "result-evidence": "a file; the demo reports cite stories but attach no documents",
 }
 
 

@@ -162,6 +162,14 @@ _RESULTS = (
         follow=("program-detail", "program-results", "project-results"),
         shot="project-results",
     ),
+    # The newest period's report of the first project listed: for staff to read or review, for
+    # the partner's users the form (the demo leaves the current half-year open).
+    Step(
+        "result-report",
+        "/programmes/?focus_area=women_youth",
+        follow=("program-detail", "program-results", "project-results", "result-report"),
+        shot="result-report",
+    ),
 )
 _ACTIVITIES = (
     Step("activity-list", "/activities/"),

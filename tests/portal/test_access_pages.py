@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from conftest import ROLES, World
 from portal.models import AccessLog
+from tests.results import builders as results_builders
 
 OK, NOT_FOUND, TO_OWN_PARTNER = 200, 404, "own-partner"
 STAFF_ROLES = ("admin", "staff", "officer")
@@ -194,3 +195,28 @@ def test_it_reports_a_bad_filter_value_as_a_form_error(
     response = client_as("officer").get(reverse("partner-list"), {"kind": "<script>", "page": "x"})
     assert response.status_code == 200
     assert b"<script>" not in response.content
+
+
+# A project's results report of 2025: its partner's own users and the staff who see the project
+# (officers not a confidential partner's); never another partner or a network member.
+REPORT_PAGES = [
+    (
+        "alpha_project",
+        _expect(default=NOT_FOUND, **dict.fromkeys((*STAFF_ROLES, "partner"), OK)),
+    ),
+    ("hidden_project", _expect(default=NOT_FOUND, admin=OK, staff=OK, secret=OK)),
+]
+
+
+@pytest.mark.parametrize(
+    ("attr", "role", "expected"),
+    [(attr, role, expected[role]) for attr, expected in REPORT_PAGES for role in ROLES],
+)
+def test_it_opens_a_results_report_to_whom_the_rules_say(
+    world: World, client_as: Callable[[str], Client], attr: str, role: str, expected: int
+) -> None:
+    results_builders.report_framework(world)
+    url = reverse("result-report", args=[getattr(world, attr).pk, "2025"])
+    assert client_as(role).get(url).status_code == expected
+    anonymous = Client().get(url)
+    assert anonymous["Location"] == f"{reverse('login')}?next={url}"

@@ -26,7 +26,7 @@ from dialogues.models import AgreedAction, Dialogue, DialogueComment
 from portal import admin_scoping
 from programs.models import Activity, PlannedActivity
 from progress.models import ChangeType
-from results.models import Actual, Indicator
+from results.models import Actual, Indicator, Report
 from tests import factories
 from tests.results import builders as results_builders
 
@@ -235,6 +235,12 @@ def _object_of(world: World, model: type[Model]) -> Model:
     if model is Actual:
         made = results_builders.indicator(world.program, projects=[world.hidden_project])
         return results_builders.actual(results_builders.period(made), world.hidden_project, 5)
+    if model is Report:
+        made = results_builders.indicator(world.program, projects=[world.hidden_project])
+        period = results_builders.period(made)
+        return Report.objects.create(
+            project=world.hidden_project, start=period.start, end=period.end
+        )
     if model in (Dialogue, AgreedAction, DialogueComment):
         dialogue = factories.DialogueFactory.create(partner=world.hidden)
         if model is AgreedAction:

@@ -6,7 +6,9 @@ verified OTP device. Officers have no device, so theirs start with two.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -16,6 +18,9 @@ from pytest_django import DjangoAssertNumQueries
 from conftest import World
 from programs.models import Project
 from progress.models import ChangeStory
+from results.models import TOTAL, Outcome, Period, Report
+from results.reports import services as report_services
+from results.reports.services import EntryInput, FigureInput
 from tests import factories
 from tests.results import builders
 
@@ -26,11 +31,12 @@ PAGES = [
     (
         "dashboard",
         None,
-        12,
+        13,
         "partners, active projects, programmes by area, stories by status, "
         "planned activities, held activities; from the aggregates: verified stories by type, "
         "the change types, the figures' date, whether a refresh is pending; "
-        "the person's agreed actions due, the person's risk reviews due",
+        "the person's agreed actions due, the person's risk reviews due, "
+        "the results reports waiting for review",
     ),
     ("partner-list", None, 3, "country choices, count, page"),
     (
@@ -109,7 +115,7 @@ def test_it_keeps_the_officer_dashboard_as_cheap_as_the_staff_one(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     client = client_as("officer")
-    with django_assert_num_queries(2 + 12):
+    with django_assert_num_queries(2 + 13):
         client.get(reverse("dashboard"))
 
 
@@ -150,4 +156,70 @@ def test_it_checks_the_iati_file_in_a_constant_number_of_queries(
     extra = list(Project.objects.filter(partner__name__startswith="Extra partner"))
     _results_framework(world, extra, indicators=30)
     with django_assert_num_queries(STAFF_BASE + IATI_CHECK_QUERIES):
+        assert client.get(url).status_code == 200
+
+
+def _reported(world: World, indicators: int) -> None:
+    """Alpha's report of 2025 over this many more indicators, each broken down by sex, with
+    figures, a comment, a cited story and a history of two steps."""
+    d = builders.dimensions()
+    outcome = Outcome.objects.create(program=world.program, title="More indicators")
+    for number in range(indicators):
+        indicator = builders.indicator(
+            world.program,
+            title=f"Indicator {number}",
+            projects=[world.alpha_project],
+            years=(2025,),
+            outcome=outcome,
+        )
+        indicator.dimensions.set([d.sex])
+    entries = [
+        EntryInput(
+            period,
+            [
+                FigureInput(TOTAL, value=Decimal(3)),
+                FigureInput(str(d.women.pk), value=Decimal(2)),
+                FigureInput(str(d.men.pk), value=Decimal(1)),
+            ],
+            comment="Counted at the door.",
+            stories=[world.alpha_story],
+        )
+        for period in Period.objects.filter(
+            indicator__projects=world.alpha_project, start__year=2025
+        )
+    ]
+    report_services.report_save(
+        actor=world.users["partner"],
+        project=world.alpha_project,
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2025, 12, 31),
+        entries=entries,
+        submit=True,
+    )
+
+
+# After the login's: the project, the span's periods with their indicators, their dimensions,
+# the report, its entries, their cited stories, their documents, its history, the figures, the
+# dimension values; for staff, whether they may enter or review it (the projects they see).
+REPORT_QUERIES = 11
+
+
+@pytest.mark.parametrize(("role", "base"), [("staff", STAFF_BASE), ("partner", 2)])
+def test_the_report_page_runs_a_constant_number_of_queries(
+    world: World,
+    client_as: Callable[[str], Client],
+    django_assert_num_queries: DjangoAssertNumQueries,
+    role: str,
+    base: int,
+) -> None:
+    url = reverse("result-report", args=[world.alpha_project.pk, "2025"])
+    client = client_as(role)
+    # A partner's own users may enter their reports without a look at the projects staff see.
+    expected = base + REPORT_QUERIES - (1 if role == "partner" else 0)
+    _reported(world, 2)
+    with django_assert_num_queries(expected):
+        assert client.get(url).status_code == 200
+    Report.objects.all().delete()
+    _reported(world, 20)
+    with django_assert_num_queries(expected):
         assert client.get(url).status_code == 200

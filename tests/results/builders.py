@@ -141,3 +141,43 @@ def world_framework(world: World) -> Indicator:
     ):
         actual(first, project, value)
     return made
+
+
+@dataclass
+class ReportFramework:
+    """The world's programme with three indicators every partner's project reports on, over
+    the year 2025: people trained (a count, by sex), groups led by a woman (a percentage) and
+    how women describe their voice (qualitative)."""
+
+    trained: Indicator
+    share: Indicator
+    voice: Indicator
+    dimensions: Dimensions
+
+    def periods(self) -> list[Period]:
+        return [period(i) for i in (self.trained, self.share, self.voice)]
+
+
+def report_framework(world: World) -> ReportFramework:
+    d = dimensions()
+    projects = [world.alpha_project, world.beta_project, world.hidden_project]
+    outcome = Outcome.objects.create(program=world.program, title="Women and youth lead")
+    trained = indicator(world.program, projects=projects, years=(2025,), outcome=outcome)
+    trained.dimensions.set([d.sex])
+    share = indicator(
+        world.program,
+        measure=Measure.PERCENTAGE,
+        title="Groups led by a woman",
+        projects=projects,
+        years=(2025,),
+        outcome=outcome,
+    )
+    voice = indicator(
+        world.program,
+        measure=Measure.QUALITATIVE,
+        title="How women describe their voice",
+        projects=projects,
+        years=(2025,),
+        outcome=outcome,
+    )
+    return ReportFramework(trained, share, voice, d)

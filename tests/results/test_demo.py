@@ -8,13 +8,17 @@ from django.db import transaction
 from demo.results import _split, seed_results
 from demo.world import seed_world
 from results import selectors
-from results.models import Actual, Indicator, Period, Target
+from results.models import Actual, Indicator, Period, Report, ReportEntry, ReportEvent, Target
+from tests import factories
 from tests.demo.seeding import remove_demo_data
 
 
 def test_the_demo_seeds_a_framework_per_focus_area(db: None) -> None:
     with transaction.atomic():
         world = seed_world(2026)
+    # The demo's stories come before its results (seed_demo): one verified story to cite.
+    project = world.projects["gt-councils"]
+    factories.StoryFactory.create(partner=project.partner, project=project)
     seed_results(world)
     areas = set(Indicator.objects.values_list("outcome__program__focus_area", flat=True))
     assert areas == {"democracy", "women_youth", "capacity"}
@@ -23,13 +27,40 @@ def test_the_demo_seeds_a_framework_per_focus_area(db: None) -> None:
         "submitted",
         "returned",
     }
+    # Through the reporting flow: reports in every status, each step in the history, stories
+    # cited, and the actuals in step with their reports.
+    assert set(Report.objects.values_list("status", flat=True)) == set(Report.Status.values)
+    assert set(ReportEvent.objects.values_list("action", flat=True)) >= {
+        "saved",
+        "submitted",
+        "returned",
+        "approved",
+    }
+    assert ReportEntry.objects.filter(stories__isnull=False).exists()
+    for report in Report.objects.all():
+        statuses = set(
+            Actual.objects.filter(
+                project=report.project, period__start=report.start, period__end=report.end
+            ).values_list("status", flat=True)
+        )
+        assert statuses == {report.status}
     assert Indicator.objects.filter(dimensions__code="sex").filter(dimensions__code="age").exists()
     assert Actual.objects.filter(project__partner__is_confidential=True).exists()
     staff = world.users["staff"]
     assert selectors.total_mismatches(staff, Period.objects.all()) == []
-    counts = (Indicator.objects.count(), Target.objects.count(), Actual.objects.count())
+    counts = (
+        Indicator.objects.count(),
+        Target.objects.count(),
+        Actual.objects.count(),
+        ReportEvent.objects.count(),
+    )
     seed_results(world)
-    assert (Indicator.objects.count(), Target.objects.count(), Actual.objects.count()) == counts
+    assert (
+        Indicator.objects.count(),
+        Target.objects.count(),
+        Actual.objects.count(),
+        ReportEvent.objects.count(),
+    ) == counts
     remove_demo_data()
 
 

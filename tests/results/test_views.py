@@ -14,7 +14,7 @@ from pytest_django import DjangoAssertNumQueries
 from conftest import World
 from portal.models import AccessLog
 from programs.models import Project
-from results.models import Actual, Indicator, Measure, Outcome, Period, Target
+from results.models import Actual, Indicator, Measure, Outcome, Period, Report, Target
 from tests import factories
 from tests.results import builders
 
@@ -152,12 +152,19 @@ def test_the_project_page_shows_its_own_figures_and_what_waits(
     world: World, client_as: Callable[[str], Client]
 ) -> None:
     indicator = builders.world_framework(world)
-    builders.actual(builders.period(indicator, 2026), world.alpha_project, 7, status="submitted")
+    later = builders.period(indicator, 2026)
+    builders.actual(later, world.alpha_project, 7, status="submitted")
+    Report.objects.create(
+        project=world.alpha_project, start=later.start, end=later.end, status="submitted"
+    )
     response = client_as("partner").get(reverse("project-results", args=[world.alpha_project.pk]))
     page = response.content.decode()
     assert response.status_code == 200
     assert ">10<" in page
-    assert "submitted" in page
+    assert ">7<" not in page  # not approved: it does not count
+    reports = page.split('data-testid="project-reports"')[1]
+    assert reverse("result-report", args=[world.alpha_project.pk, "2026"]) in reports
+    assert "<td>submitted</td>" in reports
     other = client_as("partner").get(reverse("project-results", args=[world.beta_project.pk]))
     assert other.status_code == 404
 

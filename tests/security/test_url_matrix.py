@@ -39,6 +39,9 @@ from programs.models import Program
 from progress import attachments
 from progress.models import ChangeStory, StoryAttachment, StoryEvent, SubmissionLink
 from reporting.models import ReportState
+from results.models import Actual, Indicator, Period, Report, ReportEntry
+from results.models import Outcome as ResultOutcome
+from results.reports import evidence
 from risks.models import Risk, RiskComment
 from tests import factories
 
@@ -333,6 +336,65 @@ def _reset_args(world: World, kind: str) -> Args:
     return ["MQ", "set-password"], None
 
 
+_REPORT_YEARS = itertools.count(1950)
+
+
+def _report_period(world: World, kind: str) -> Period:
+    """A year of its own, with an indicator the partner's project reports on: one case's report
+    never meets another's."""
+    year = next(_REPORT_YEARS)
+    outcome, _created = ResultOutcome.objects.get_or_create(
+        program=world.program, title="An outcome of the matrix"
+    )
+    indicator = Indicator.objects.create(
+        outcome=outcome, title=f"Indicator of {year}", measure="count"
+    )
+    indicator.projects.add(_project(world, kind))
+    return Period.objects.create(
+        indicator=indicator, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)
+    )
+
+
+def _result_report_args(world: World, kind: str) -> Args:
+    period = _report_period(world, kind)
+    return [_project(world, kind).pk, str(period.start.year)], period
+
+
+def _submitted_report(world: World, kind: str) -> Report:
+    period = _report_period(world, kind)
+    project = _project(world, kind)
+    Actual.objects.create(period=period, project=project, value=5, status="submitted")
+    return Report.objects.create(
+        project=project, start=period.start, end=period.end, status="submitted"
+    )
+
+
+def _submitted_report_args(world: World, kind: str) -> Args:
+    report = _submitted_report(world, kind)
+    return [report.project_id, str(report.start.year)], report
+
+
+def _evidence_args(world: World, kind: str) -> Args:
+    """A photo attached to the partner's submitted report, stored as the report page does."""
+    report = _submitted_report(world, kind)
+    entry = ReportEntry.objects.create(
+        report=report, period=Period.objects.get(start=report.start, end=report.end)
+    )
+    processed = attachments.process_upload(
+        SimpleUploadedFile("participants.png", _png(), content_type="image/png")
+    )
+    return _pk(evidence.store(entry, processed))
+
+
+def _report_saved(obj: Model | None) -> bool:
+    assert isinstance(obj, Period)
+    return Report.objects.filter(start=obj.start, end=obj.end).exists()
+
+
+def _report_returned(obj: Model | None) -> bool:
+    return Report.objects.get(pk=_id(obj)).status == Report.Status.RETURNED
+
+
 # --- What changes when a POST action goes through -----------------------------------------------
 
 
@@ -526,6 +588,29 @@ EXPECTATIONS: dict[str, Page] = {
         args=_program_csv_args,
     ),
     "project-results-export": Page(get=_managed(OK), args=_project_csv_args),
+    # A project's results report of one period: entered by its partner's own users and the staff
+    # who see the project (an empty POST saves a draft); reviewed by those staff; its evidence
+    # read by whoever reads the report.
+    "result-report": Page(
+        get=_managed(OK),
+        args=_result_report_args,
+        post=_managed(ANY_REDIRECT),
+        changed=_report_saved,
+        wrong_method="delete",
+    ),
+    "result-report-review": Page(
+        get=POST_ONLY,
+        args=_submitted_report_args,
+        post={
+            "own": _only(STAFF, ANY_REDIRECT),
+            "foreign": _only(STAFF, ANY_REDIRECT),
+            "confidential": _only(CLEARED, ANY_REDIRECT),
+        },
+        post_data={"action": "returned", "comment": "A question from the matrix."},
+        changed=_report_returned,
+        wrong_method=None,
+    ),
+    "result-evidence": Page(get=_managed(OK), args=_evidence_args),
     # Activities: the organisation's staff and partners' own users (network members see none).
     "activity-list": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}),
     # --- Reports: everyone with a role reads its own scope of the figures (DESIGN §4)
