@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from analyses.models import RegionalAnalysis
 from partners.regions import Region
+from progress.forms import BoundedModelMultipleChoiceField
 from progress.selectors import split_story_references, visible_stories
 from risks.models import Risk
 from risks.selectors import visible_risks
@@ -32,7 +33,7 @@ class AnalysisForm(forms.ModelForm):
         ),
     )
 
-    risks = forms.ModelMultipleChoiceField(
+    risks = BoundedModelMultipleChoiceField(
         label=_("Risks it draws on"),
         queryset=Risk.objects.none(),
         required=False,

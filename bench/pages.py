@@ -274,6 +274,7 @@ def seed_framework(indicators: int = 50, periods: int = 10, projects: int = 30) 
     period, every second indicator a percentage. Made once; a re-run finds it."""
     from decimal import Decimal
 
+    from results import checks
     from results.models import (
         Actual,
         Dimension,
@@ -362,7 +363,16 @@ def seed_framework(indicators: int = 50, periods: int = 10, projects: int = 30) 
                     )
     Target.objects.bulk_create(targets, batch_size=2000)
     Actual.objects.bulk_create(actuals, batch_size=2000)
+    checks.rebuild()  # bulk inserts bypass the services that keep the checks
     return program
+
+
+def first_indicator(program: Program) -> int:
+    from results.models import Indicator
+
+    found = Indicator.objects.filter(outcome__program=program).order_by("pk").first()
+    assert found is not None
+    return found.pk
 
 
 def measure_results(requests: int) -> None:
@@ -380,6 +390,11 @@ def measure_results(requests: int) -> None:
         ("staff", "programme results", reverse("program-results", args=[program.pk])),
         ("officer", "programme results", reverse("program-results", args=[program.pk])),
         ("staff", "project results", reverse("project-results", args=[project.pk])),
+        (
+            "staff",
+            "one indicator",
+            reverse("indicator-results", args=[program.pk, first_indicator(program)]),
+        ),
         ("staff", "portfolio", reverse("results-portfolio")),
     ):
         median, p95, queries, status = measure(client_for(username), url, requests)

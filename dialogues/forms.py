@@ -11,6 +11,7 @@ from dialogues.services import MAX_ACTIONS, ActionDraft
 from partners.models import Partner
 from portal.models import User
 from programs.selectors import visible_projects
+from progress.forms import BoundedModelMultipleChoiceField
 from progress.selectors import split_story_references
 
 MAX_TEXT = 20_000
@@ -30,7 +31,7 @@ def _person(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-class PeopleField(forms.ModelMultipleChoiceField):
+class PeopleField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return _person(obj)
 

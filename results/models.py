@@ -506,3 +506,31 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Report event')} #{self.pk}"
+
+
+class PartsMismatch(models.Model):
+    """Kept: a project's period whose stored total differs from the sum of its parts (values,
+    or numerators and denominators), over its actuals of every status. ``results.checks`` keeps
+    it in step with each write of an actual, so that a programme's page reads the few rows that
+    disagree instead of grouping every actual of the programme."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey("programs.Project", on_delete=models.CASCADE, related_name="+")
+    total_value = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    parts_value = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    total_numerator = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    parts_numerator = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    total_denominator = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    parts_denominator = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("parts that do not add up")
+        verbose_name_plural = _("parts that do not add up")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "project"], name="results_parts_mismatch_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Parts that do not add up')} #{self.pk}"

@@ -29,7 +29,7 @@ from portal.models import User
 from programs.models import Project
 from programs.selectors import visible_projects
 from progress.models import ChangeType
-from results import selectors
+from results import checks, selectors
 from results.models import (
     Actual,
     Dimension,
@@ -412,12 +412,17 @@ def actual_save(*, actor: Any, actual: Actual, changed_fields: Iterable[str] = (
     if not selectors.visible_periods(staff).filter(pk=actual.period_id).exists():
         raise PermissionDenied
     validate_figure(actual)
+    before: tuple[int | None, int | None] = (None, None)
     if actual.pk is not None:
-        _refuse_locked(Actual.objects.select_related("period").get(pk=actual.pk))
+        stored = Actual.objects.select_related("period").get(pk=actual.pk)
+        _refuse_locked(stored)
+        before = (stored.period_id, stored.project_id)
     _refuse_locked(actual)
     report = _report_of(actual)
     actual.status = report.status if report is not None else Actual.Status.DRAFT
-    return _saved(actual, staff)
+    saved = _saved(actual, staff)
+    checks.refresh([before, (saved.period_id, saved.project_id)])
+    return saved
 
 
 @transaction.atomic
@@ -425,4 +430,6 @@ def actual_delete(*, actor: Any, actual: Actual) -> None:
     staff = _require_staff(actor)
     _in_scope(staff, actual, selectors.visible_actuals)
     _refuse_locked(actual)
+    pair = (actual.period_id, actual.project_id)
     _deleted(actual, staff)
+    checks.refresh([pair])

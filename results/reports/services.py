@@ -32,6 +32,7 @@ from programs.models import Project
 from progress.attachments import ProcessedAttachment
 from progress.models import ChangeStory
 from progress.selectors import visible_stories
+from results import checks
 from results import services as framework
 from results.models import (
     TOTAL,
@@ -186,6 +187,7 @@ def _write_figures(project: Project, entry: EntryInput) -> None:
         )
         actual.full_clean()
         actual.save()
+    checks.refresh([(entry.period.pk, project.pk)])
 
 
 def _write_entry(report: Report, entry: EntryInput) -> ReportEntry:

@@ -92,6 +92,8 @@ def test_an_officer_cannot_link_a_story_it_may_not_see(
         ("figures", "Not a report | /stories/", "A figure is a report of"),
         ("story_references", "S-NOPE", "No story you may see has the reference S-NOPE"),
         ("period_end", "2024-01-01", "period"),
+        # Larger than any database key: a form error, not an overflow in the query.
+        ("risks", str(2**63), "Select a valid choice"),
     ],
 )
 def test_bad_input_is_said_and_nothing_is_saved(

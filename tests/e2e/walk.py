@@ -159,7 +159,7 @@ _RESULTS = (
     Step(
         "project-results",
         "/programmes/?focus_area=women_youth",
-        follow=("program-detail", "program-results", "project-results"),
+        follow=("program-detail", "program-results", "indicator-results", "project-results"),
         shot="project-results",
     ),
     # The newest period's report of the first project listed: for staff to read or review, for

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from conftest import World
 from programs.models import Program, Project
+from results import checks
 from results.models import (
     TOTAL,
     Actual,
@@ -100,7 +101,7 @@ def actual(
     values: tuple[DimensionValue, ...] = (),
     status: str = Actual.Status.APPROVED,
 ) -> Actual:
-    return Actual.objects.create(
+    made = Actual.objects.create(
         period=period,
         project=project,
         combination=combination_key(v.pk for v in values) if values else TOTAL,
@@ -109,6 +110,8 @@ def actual(
         denominator=None if denominator is None else Decimal(denominator),
         status=status,
     )
+    checks.refresh([(period.pk, project.pk)])  # as the services do after each write
+    return made
 
 
 def target(
