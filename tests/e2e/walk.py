@@ -167,7 +167,13 @@ _RESULTS = (
     Step(
         "result-report",
         "/programmes/?focus_area=women_youth",
-        follow=("program-detail", "program-results", "project-results", "result-report"),
+        follow=(
+            "program-detail",
+            "program-results",
+            "indicator-results",
+            "project-results",
+            "result-report",
+        ),
         shot="result-report",
     ),
 )
