@@ -17,6 +17,11 @@ urlpatterns: list[URLPattern] = [
         views.indicator_results,
         name="indicator-results",
     ),
+    path(
+        "programmes/<int:pk>/results/import/",
+        report_views.results_import,
+        name="results-import",
+    ),
     path("projects/<int:pk>/results/", views.project_results, name="project-results"),
     re_path(
         rf"^projects/(?P<pk>[0-9]+)/results\.{FORMAT_PATTERN}$",

@@ -344,3 +344,26 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Needed to return the report: what should the partner answer or correct?"),
     )
+
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportForm(forms.Form):
+    """An XLSX of actuals in the export's layout (``results.reports.imports``)."""
+
+    workbook = forms.FileField(
+        label=_("Workbook (XLSX)"),
+        help_text=_(
+            "The programme's XLSX download with the actual columns of your projects' rows "
+            "filled in, at most 5 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_TYPE}"}),
+    )
+
+    def clean_workbook(self) -> Any:
+        upload = self.cleaned_data["workbook"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB: split it."))
+        return upload

@@ -23,9 +23,11 @@ from django.utils import timezone
 from portal.access import as_user, own_partner_id
 from programs.models import Project
 from programs.selectors import visible_projects
+from progress.models import ChangeStory
 from results.models import (
     Period,
     Report,
+    ReportEntry,
     calendar_span,
     span_label,
     span_slug,
@@ -211,3 +213,14 @@ def waiting_for_review(user: AnyUser, *, limit: int) -> list[Report]:
         .select_related("project__partner")
         .order_by("updated_at", "pk")[:limit]
     )
+
+
+def report_entries_of(
+    project: Project, start: dt.date, end: dt.date
+) -> dict[int, tuple[str, list[ChangeStory]]]:
+    """Per period of the project's report of this span, its comment and cited stories (for a
+    write that replaces the figures only, such as an import): two queries."""
+    entries = ReportEntry.objects.filter(
+        report__project=project, report__start=start, report__end=end
+    ).prefetch_related("stories")
+    return {entry.period_id: (entry.comment, list(entry.stories.all())) for entry in entries}

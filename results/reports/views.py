@@ -17,12 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.access import denied_as_not_found
 from portal.forms import add_validation_error
 from programs.models import Project
-from programs.selectors import get_project_for_user
+from programs.selectors import get_program_for_user, get_project_for_user
 from progress.attachment_views import private_file_response
 from progress.selectors import visible_stories
 from results.models import Actual, Dimension, DimensionValue, Report, ReportAttachment, ReportEntry
-from results.reports import selectors, services
-from results.reports.forms import ReportForm, ReviewForm
+from results.reports import imports, selectors, services
+from results.reports.forms import ImportForm, ReportForm, ReviewForm
 
 
 def _project(request: HttpRequest, pk: int) -> Project:
@@ -196,3 +196,33 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     if not selectors.visible_reports(request.user).filter(pk=report.pk).exists():
         raise Http404
     return private_file_response(attachment)
+
+
+@require_http_methods(["GET", "POST"])
+@denied_as_not_found
+def results_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the programme's XLSX with actuals filled in: the good rows are saved as drafts of
+    their reports, each bad one is named with its row and reason (``results.reports.imports``)."""
+    user = request.user
+    if not (getattr(user, "is_portal_staff", False) or getattr(user, "is_partner_user", False)):
+        raise Http404
+    program = get_program_for_user(user, pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                result = imports.import_actuals(
+                    actor=user, program=program, upload=form.cleaned_data["workbook"]
+                )
+            except ValidationError as error:
+                add_validation_error(form, error)
+        if not form.is_valid() or form.errors:
+            status = 400
+    return render(
+        request,
+        "results/import.html",
+        {"program": program, "form": form, "result": result},
+        status=status,
+    )

@@ -155,6 +155,20 @@ _INDICATOR_RESULTS = Step(
 _RESULTS = (
     _PROGRAM_RESULTS,
     _INDICATOR_RESULTS,
+    Step(
+        "results-import",
+        "/programmes/?focus_area=women_youth",
+        follow=("program-detail", "program-results", "results-import"),
+        shot="results-import",
+    ),
+    Step(
+        "results-import",
+        "/programmes/?focus_area=women_youth",
+        follow=("program-detail", "program-results", "results-import"),
+        submit="Import",
+        status=400,
+        variant=True,
+    ),
     _PORTFOLIO,
     Step(
         "project-results",

@@ -588,6 +588,14 @@ EXPECTATIONS: dict[str, Page] = {
         args=_program_csv_args,
     ),
     "project-results-export": Page(get=_managed(OK), args=_project_csv_args),
+    # Importing actuals: whoever may download the programme's workbook may send it back (an
+    # empty POST is a form error); network members may do neither.
+    "results-import": Page(
+        get={"own": _only((*STAFF, *PARTNERS)), "foreign": _only(STAFF)},
+        args=_program_args,
+        post={"own": _only((*STAFF, *PARTNERS), 400), "foreign": _only(STAFF, 400)},
+        wrong_method="delete",
+    ),
     # A project's results report of one period: entered by its partner's own users and the staff
     # who see the project (an empty POST saves a draft); reviewed by those staff; its evidence
     # read by whoever reads the report.
