@@ -105,6 +105,19 @@ class ActualForm(FigureForm):
         model = Actual
         fields = ("period", "project", "value", "numerator", "denominator")
 
+    def validate_instance(self) -> None:
+        super().validate_instance()
+        # An approved report's figures are locked: said on the form, before the save refuses.
+        if self.instance.pk is not None:
+            services.refuse_locked(Actual.objects.select_related("period").get(pk=self.instance.pk))
+        if self.instance.period_id is not None and self.instance.project_id is not None:
+            services.refuse_locked(self.instance)
+
+
+class PeriodForm(ServiceValidatedForm):
+    def validate_instance(self) -> None:
+        services.validate_period_move(self.instance)
+
 
 class IndicatorForm(ServiceValidatedForm):
     class Meta:
@@ -175,6 +188,7 @@ class OutcomeAdmin(ScopedModelAdmin):
 
 class PeriodInline(AccessScopedAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Period
+    form = PeriodForm
     fields = ("start", "end")
     extra = 0
     show_change_link = True
@@ -199,10 +213,19 @@ class TargetInline(AccessScopedAdminMixin, admin.TabularInline):  # type: ignore
 
 @admin.register(Period)
 class PeriodAdmin(ScopedModelAdmin):
+    form = PeriodForm
     list_display = ("__str__", "start", "end")
     list_select_related = ("indicator",)
     list_filter = ("start",)
     inlines = (TargetInline,)
+
+
+def _locked(actual: Actual) -> bool:
+    try:
+        services.refuse_locked(actual)
+    except ValidationError:
+        return True
+    return False
 
 
 @admin.register(Actual)
@@ -214,6 +237,23 @@ class ActualAdmin(ScopedModelAdmin):
     readonly_fields = ("status", "updated_at")
 
     list_select_related = ("period__indicator",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # An approved report's figure is not offered for deletion (the service refuses it).
+        if obj is not None and _locked(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        locked = [actual for actual in queryset.select_related("period") if _locked(actual)]
+        if locked:
+            messages.error(
+                request,
+                gettext("Nothing was deleted: %(count)d of the figures belong to approved reports.")
+                % {"count": len(locked)},
+            )
+            return
+        super().delete_queryset(request, queryset)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "period":

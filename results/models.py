@@ -512,16 +512,17 @@ class PartsMismatch(models.Model):
     """Kept: a project's period whose stored total differs from the sum of its parts (values,
     or numerators and denominators), over its actuals of every status. ``results.checks`` keeps
     it in step with each write of an actual, so that a programme's page reads the few rows that
-    disagree instead of grouping every actual of the programme."""
+    disagree instead of grouping every actual of the programme. Its sums have room for a
+    hundred thousand figures at the largest an actual holds."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     project = models.ForeignKey("programs.Project", on_delete=models.CASCADE, related_name="+")
-    total_value = models.DecimalField(max_digits=18, decimal_places=2, default=0)
-    parts_value = models.DecimalField(max_digits=18, decimal_places=2, default=0)
-    total_numerator = models.DecimalField(max_digits=18, decimal_places=2, default=0)
-    parts_numerator = models.DecimalField(max_digits=18, decimal_places=2, default=0)
-    total_denominator = models.DecimalField(max_digits=18, decimal_places=2, default=0)
-    parts_denominator = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    total_value = models.DecimalField(max_digits=24, decimal_places=2, default=0)
+    parts_value = models.DecimalField(max_digits=24, decimal_places=2, default=0)
+    total_numerator = models.DecimalField(max_digits=24, decimal_places=2, default=0)
+    parts_numerator = models.DecimalField(max_digits=24, decimal_places=2, default=0)
+    total_denominator = models.DecimalField(max_digits=24, decimal_places=2, default=0)
+    parts_denominator = models.DecimalField(max_digits=24, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = _("parts that do not add up")

@@ -221,6 +221,11 @@ def actual_sums(
     """The counted actuals of these periods per (period, combination), for the programme (every
     project the viewer's figures count) or one project; only the totals if ``totals_only``."""
     actuals = counted_actuals(user).filter(period__in=periods)
+    viewer = as_user(user)
+    if viewer is not None and not viewer.sees_confidential and not viewer.is_partner_user:
+        # A confidential partner's approved figures count in the totals an officer or a member
+        # reads, never in a breakdown: a part (a country, a small group) could point at it.
+        actuals = actuals.filter(Q(combination=TOTAL) | Q(project__partner__is_confidential=False))
     if project is not None:
         actuals = actuals.filter(project=project)
     if totals_only:

@@ -350,7 +350,27 @@ def period_save(*, actor: Any, period: Period, changed_fields: Iterable[str] = (
     _in_scope(staff, period, selectors.visible_periods)
     if not selectors.visible_indicators(staff).filter(pk=period.indicator_id).exists():
         raise PermissionDenied
+    validate_period_move(period)
     return _saved(period, staff)
+
+
+def validate_period_move(period: Period) -> None:
+    """A period with figures keeps its dates and its indicator: moving it would carry its
+    actuals into another span's report (an approved one's figures out of their lock)."""
+    if period.pk is None:
+        return
+    stored = Period.objects.filter(pk=period.pk).values("start", "end", "indicator_id").first()
+    if stored is None:
+        return
+    moved = (stored["start"], stored["end"], stored["indicator_id"]) != (
+        period.start,
+        period.end,
+        period.indicator_id,
+    )
+    if moved and Actual.objects.filter(period_id=period.pk).exists():
+        raise ValidationError(
+            _("Figures are reported for this period: it keeps its dates and its indicator.")
+        )
 
 
 @transaction.atomic
@@ -362,6 +382,7 @@ def period_delete(*, actor: Any, period: Period) -> None:
         and period.actuals.exclude(pk__in=selectors.visible_actuals(staff).values("pk")).exists()
     ):
         raise PermissionDenied
+    _refuse_locked(*period.actuals.select_related("period"))
     _deleted(period, staff)
 
 
@@ -390,6 +411,11 @@ def _report_of(actual: Actual) -> Report | None:
     return Report.objects.filter(
         project_id=actual.project_id, start=period.start, end=period.end
     ).first()
+
+
+def refuse_locked(*actuals: Actual) -> None:
+    """A ValidationError where an actual belongs to an approved (locked) report."""
+    _refuse_locked(*actuals)
 
 
 def _refuse_locked(*actuals: Actual) -> None:
