@@ -87,10 +87,9 @@ def member_assessments(request: HttpRequest) -> HttpResponse:
     if not getattr(user, "is_network_member", False):
         raise Http404
     publication, dimensions = assessment_figures.member_assessment_publication(user)
-    periods = [period.code for period in publication.periods]
-    form = reports.MemberAssessmentForm(request.GET or None, periods=periods)
+    form = reports.MemberReportForm(request.GET or None, publication=publication)
     status = 200
-    period = periods[0] if periods else ""
+    period = publication.periods[0].code if publication.periods else ""
     if form.is_bound:
         if form.is_valid():
             period = form.cleaned_data["period"] or period

@@ -220,14 +220,6 @@ class PeriodAdmin(ScopedModelAdmin):
     inlines = (TargetInline,)
 
 
-def _locked(actual: Actual) -> bool:
-    try:
-        services.refuse_locked(actual)
-    except ValidationError:
-        return True
-    return False
-
-
 @admin.register(Actual)
 class ActualAdmin(ScopedModelAdmin):
     form = ActualForm
@@ -240,20 +232,9 @@ class ActualAdmin(ScopedModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # An approved report's figure is not offered for deletion (the service refuses it).
-        if obj is not None and _locked(obj):
+        if obj is not None and services.is_locked(obj):
             return False
         return super().has_delete_permission(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        locked = [actual for actual in queryset.select_related("period") if _locked(actual)]
-        if locked:
-            messages.error(
-                request,
-                gettext("Nothing was deleted: %(count)d of the figures belong to approved reports.")
-                % {"count": len(locked)},
-            )
-            return
-        super().delete_queryset(request, queryset)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "period":

@@ -153,7 +153,6 @@ class OutcomeSummary:
 class ResultsPage:
     outcomes: list[OutcomeSummary]
     mismatches: list[MismatchRow]
-    shows_parts: bool
 
 
 def _baseline(indicator: Indicator) -> tuple[Decimal | None, str]:
@@ -357,7 +356,7 @@ def program_results(user: AnyUser, program: Program) -> ResultsPage:
             ).select_related("partner")
         }
         mismatches = _mismatch_rows(user, mismatch_list, projects, framework)
-    return ResultsPage(summaries, mismatches, selectors.sees_project_rows(user))
+    return ResultsPage(summaries, mismatches)
 
 
 def indicator_results(user: AnyUser, indicator: Indicator) -> IndicatorView:

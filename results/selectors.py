@@ -284,19 +284,18 @@ class Mismatch:
 
 
 def total_mismatches(user: AnyUser, periods: QuerySet[Period]) -> list[Mismatch]:
-    """The (period, project) pairs among the viewer's rows whose parts do not add up to their
-    total, read from the kept checks (``results.checks``): one query over the few that differ."""
+    """For staff (the programme page shows no one else), the (period, project) pairs among
+    their rows whose parts do not add up to their total, read from the kept checks
+    (``results.checks``): one query over the few that differ."""
     viewer = as_user(user)
-    rows = PartsMismatch.objects.filter(period__in=periods)
-    if viewer is None or (not viewer.is_portal_staff and not viewer.is_partner_user):
+    if viewer is None or not viewer.is_portal_staff:
         return []
+    rows = PartsMismatch.objects.filter(period__in=periods)
     if not viewer.sees_confidential:
         rows = rows.filter(
             project__in=visible_projects(viewer).values("pk"),
             period__indicator__in=visible_indicators(viewer).values("pk"),
         )
-    if viewer.is_partner_user:
-        rows = rows.filter(project__partner_id=own_partner_id(viewer))
     return [
         Mismatch(
             row.period_id,

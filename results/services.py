@@ -413,6 +413,12 @@ def _report_of(actual: Actual) -> Report | None:
     ).first()
 
 
+def is_locked(actual: Actual) -> bool:
+    """Whether the actual belongs to an approved (locked) report."""
+    report = _report_of(actual)
+    return report is not None and report.is_locked
+
+
 def refuse_locked(*actuals: Actual) -> None:
     """A ValidationError where an actual belongs to an approved (locked) report."""
     _refuse_locked(*actuals)
@@ -420,8 +426,7 @@ def refuse_locked(*actuals: Actual) -> None:
 
 def _refuse_locked(*actuals: Actual) -> None:
     for actual in actuals:
-        report = _report_of(actual)
-        if report is not None and report.is_locked:
+        if is_locked(actual):
             raise ValidationError(
                 _("The report of this period is approved and locked; unlock it first.")
             )

@@ -13,7 +13,6 @@ network member's figures are rounded come from the selectors (``reporting.select
 
 from reporting.reports.build import build_report
 from reporting.reports.forms import (
-    MemberAssessmentForm,
     MemberReportForm,
     ReportFilterForm,
     member_publication,
@@ -33,7 +32,6 @@ from reporting.reports.shapes import Report, Row, Section
 __all__ = [
     "Figures",
     "Links",
-    "MemberAssessmentForm",
     "MemberReportForm",
     "Report",
     "ReportFilterForm",

@@ -107,13 +107,3 @@ def report_form(user: Any, data: Mapping[str, Any] | None) -> forms.Form:
     if report_suppresses_small_cells(user):
         return MemberReportForm(data, publication=member_publication(user))
     return ReportFilterForm(data, user=user)
-
-
-class MemberAssessmentForm(forms.Form):
-    """A network member's self-assessment table: a period from the list, nothing else."""
-
-    period = forms.ChoiceField(label=gettext_lazy("Period"), required=False)
-
-    def __init__(self, *args: Any, periods: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["period"].choices = [(period, period) for period in periods]  # type: ignore[attr-defined]

@@ -30,22 +30,15 @@ from tests.security.test_disclosure import FIGURE, PERIOD_OPTION, _pinned, _rang
 URL = "/reports/self-assessments/"
 
 
+def _new_network_partners(world: World, count: int, prefix: str) -> list[Partner]:
+    made = [factories.PartnerFactory.create(name=f"{prefix} partner {n}") for n in range(count)]
+    world.network.partners.add(*made)
+    return made
+
+
 def _network_partners(world: World, count: int) -> list[Partner]:
-    partners = [world.alpha, world.beta]
-    for n in range(count - len(partners)):
-        partner = factories.PartnerFactory.create(name=f"Network partner {n}")
-        world.network.partners.add(partner)
-        partners.append(partner)
-    return partners
-
-
-def _network_partners_more(world: World, count: int) -> list[Partner]:
-    partners: list[Partner] = []
-    for n in range(count):
-        partner = factories.PartnerFactory.create(name=f"More partner {n}")
-        world.network.partners.add(partner)
-        partners.append(partner)
-    return partners
+    """The network's partners topped up to ``count``: alpha, beta and new ones."""
+    return [world.alpha, world.beta, *_new_network_partners(world, count - 2, "Network")]
 
 
 def _build(
@@ -256,7 +249,7 @@ def test_it_runs_the_same_number_of_queries_whatever_the_data(
     # partners in the networks.
     with django_assert_num_queries(7):
         assert client.get(URL).status_code == 200
-    for partner in _network_partners_more(world, 24):
+    for partner in _new_network_partners(world, 24, "More"):
         for year in (2024, 2025):
             factories.make_assessment(partner=partner, questionnaire=questionnaire, year=year)
     with django_assert_num_queries(7):
