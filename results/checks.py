@@ -3,11 +3,11 @@ their total (``results.models.PartsMismatch``).
 
 The rule is one grouped query (``disagreeing``): per (period, project), the total row against
 the sum of the other rows, keeping the pairs that differ. Run over a programme's every actual on
-each request it was the costliest query of a programme page of 50 indicators by 10 periods by
-30 projects (bench/pages.py --results-only: 109 ms with it, 85 ms kept), so the result is kept: each write of an actual
-(``results.services``, ``results.reports.services``) refreshes its own pair in the same
-transaction, and bulk loads (the demo, the bench) rebuild the table. Deleting a period, an
-indicator or a project deletes its rows by cascade.
+each request, it held a programme page of 50 indicators by 10 periods by 30 projects at 109 ms;
+kept, the page takes 85 ms (bench/pages.py --results-only), so the result is kept:
+each write of an actual (``results.services``, ``results.reports.services``) refreshes its own
+pair in the same transaction, and bulk loads (the demo, the bench) rebuild the table. Deleting a
+period, an indicator or a project deletes its rows by cascade.
 """
 
 from __future__ import annotations
