@@ -293,7 +293,7 @@ def seed_framework(indicators: int = 50, periods: int = 10, projects: int = 30) 
     period, every second indicator a percentage. Made once; a re-run finds it."""
     from decimal import Decimal
 
-    from results import checks
+    from results import checks, kept
     from results.models import (
         Actual,
         Dimension,
@@ -382,7 +382,8 @@ def seed_framework(indicators: int = 50, periods: int = 10, projects: int = 30) 
                     )
     Target.objects.bulk_create(targets, batch_size=2000)
     Actual.objects.bulk_create(actuals, batch_size=2000)
-    checks.rebuild()  # bulk inserts bypass the services that keep the checks
+    checks.rebuild()  # bulk inserts bypass the services that keep the checks and sums
+    kept.rebuild()
     return program
 
 

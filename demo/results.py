@@ -26,7 +26,7 @@ from demo.world import DemoWorld
 from portal.models import User
 from programs.models import Program, Project
 from progress.models import ChangeStory, ChangeType
-from results import checks, services
+from results import checks, kept, services
 from results.models import (
     TOTAL,
     Actual,
@@ -173,11 +173,6 @@ class _Seeder:
         )
         reviewer = self.world.users["staff"]
         periods = list(report_selectors.span_periods(self.admin, project, start, end))
-        story = (
-            ChangeStory.objects.filter(partner=project.partner, status__in=report_services.CITABLE)
-            .order_by("reference")
-            .first()
-        )
         entries = [
             report_services.EntryInput(
                 period=period,
@@ -188,7 +183,7 @@ class _Seeder:
                     for actual in Actual.objects.filter(period=period, project=project)
                 ],
                 comment=item.get("comment", "") if number == 0 else "",
-                stories=[story] if story is not None and number == 0 else [],
+                stories=self.evidence(project, period) if number == 0 else [],
             )
             for number, period in enumerate(periods)
             if not period.indicator.is_qualitative
@@ -208,6 +203,20 @@ class _Seeder:
             )
         elif status == "approved":
             report_services.report_review(actor=reviewer, report=report, action="approved")
+
+    def evidence(self, project: Project, period: Period) -> list[ChangeStory]:
+        """A story of the partner that shows a change of a kind the indicator's outcome relates
+        to, one that happened in the period where there is one; none where no story fits (a
+        citation that does not explain the figure would teach the wrong habit)."""
+        fitting = ChangeStory.objects.filter(
+            partner=project.partner,
+            status__in=report_services.CITABLE,
+            change_types__in=period.indicator.outcome.change_types.all(),
+        ).order_by("event_date", "reference")
+        story = (
+            fitting.filter(event_date__range=(period.start, period.end)).first() or fitting.first()
+        )
+        return [] if story is None else [story]
 
     def indicator(self, outcome: Outcome, entry: dict[str, Any], order: int, where: str) -> None:
         where = f"{where}, indicator {order}"
@@ -344,5 +353,7 @@ def seed_results(world: DemoWorld) -> None:
     seeder.dimensions(data.get("dimension", []))
     for number, entry in enumerate(data.get("framework", []), start=1):
         seeder.framework(entry, f"demo/data/{FILE}, framework {number}")
-    # The earlier periods' figures above were written past the services: keep the checks.
+    # The earlier periods' figures above were written past the services: keep the checks and
+    # the sums (seed_demo's rebuild of the report figures would also rebuild the sums).
     checks.rebuild()
+    kept.rebuild()

@@ -28,6 +28,9 @@ def partner_save(*, actor: Any, partner: Partner, changed_fields: Iterable[str])
     if not new and COPIED_BY_FIGURES & set(changed_fields):
         for subject in outbox.SUBJECTS:
             outbox.mark_stale(subject=subject, keys=[partner.pk])
+    if not new and "is_confidential" in set(changed_fields):
+        # The results' kept sums hold a confidential partner's figures apart (``results.kept``).
+        outbox.mark_stale(subject=outbox.RESULTS, keys=[None])
     return partner
 
 

@@ -157,8 +157,8 @@ class Outbox(models.Model):
     change is lost when the broker is down (``portal.outbox``).
 
     The base knows no domain model: ``subject`` names what is stale ("stories", "activities")
-    and ``key`` whose (a partner's id; empty for everyone's), as the app that drains it reads
-    them.
+    and ``key`` whose (a partner's id, or for "results" an indicator's; empty for everyone's), as
+    the app that drains it reads them.
     """
 
     subject = models.CharField(_("subject"), max_length=20)

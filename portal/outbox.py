@@ -20,6 +20,8 @@ REFRESH_TASK = "reporting.refresh_aggregates"
 STORIES = "stories"
 ACTIVITIES = "activities"
 SUBJECTS = (STORIES, ACTIVITIES)
+# The results framework's kept sums of approved figures, keyed by indicator (``results.kept``).
+RESULTS = "results"
 
 
 def _request_refresh() -> None:

@@ -52,13 +52,17 @@ def project_save(*, actor: Any, project: Project, changed_fields: Iterable[str])
     if before is not None:
         outbox.mark_stale(subject=outbox.STORIES, keys={before, project.partner_id})
         _everyone_stale(outbox.ACTIVITIES)
+        if before != project.partner_id:
+            # The results' kept sums hold a confidential partner's figures apart.
+            _everyone_stale(outbox.RESULTS)
     return project
 
 
 @transaction.atomic
 def project_delete(*, actor: Any, project: Project) -> None:
     project.delete()
-    _everyone_stale(outbox.ACTIVITIES)
+    # Its figures go with it by cascade; the results' kept sums counted them.
+    _everyone_stale(outbox.ACTIVITIES, outbox.RESULTS)
 
 
 @transaction.atomic

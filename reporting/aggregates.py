@@ -7,6 +7,9 @@ partner and kind. Cells are
 always recomputed from their sources (``INSERT … SELECT … GROUP BY``), never incremented, so a
 refresh that runs twice, or after a crash, gives the same table.
 
+The outbox also names the results framework's indicators whose kept sums of approved figures
+are stale; those are recomputed by ``results.kept``, in the same batch.
+
 Two paths share the same SQL: ``refresh`` recomputes the cells of a few partners (fed by the
 outbox that every change writes in its own transaction), ``rebuild_all`` recomputes everything
 in one transaction, so readers see either the old tables or the new ones, never a half-built
@@ -30,6 +33,7 @@ from portal.models import Outbox
 from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
 from progress.models import ChangeStory
 from reporting.models import ActivityAggregate, ReportState, StoryAggregate, StoryStatusCount
+from results import kept
 
 logger = logging.getLogger(__name__)
 
@@ -232,6 +236,7 @@ def rebuild_all(progress: Progress = _no_progress) -> int:
     progress(0, total)
     recompute_stories(None, step)
     recompute_activities(None)
+    kept.rebuild()
     if last_outbox_id is not None:
         Outbox.objects.filter(id__lte=last_outbox_id).delete()
     _mark_refreshed(rebuilt_at=timezone.now())
@@ -250,6 +255,9 @@ def _refresh_batch(rows: Sequence[tuple[int, str, int | None]]) -> None:
         partners = {partner for _id, row_subject, partner in rows if row_subject == subject}
         if partners:
             recompute(None if None in partners else sorted(p for p in partners if p is not None))
+    indicators = {key for _id, subject, key in rows if subject == outbox.RESULTS}
+    if indicators:
+        kept.recompute(None if None in indicators else sorted(k for k in indicators if k))
 
 
 def drain_outbox() -> int:

@@ -10,6 +10,7 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self) -> None:
-        from reporting import sections
+        # tasks registers the tasks asked for by name (``portal.queue``), in every process.
+        from reporting import sections, tasks  # noqa: F401
 
         sections.register()

@@ -535,3 +535,30 @@ class PartsMismatch(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Parts that do not add up')} #{self.pk}"
+
+
+class ActualSum(models.Model):
+    """Kept: the approved actuals of one period and combination, summed over every project, with
+    a confidential partner's apart (``confidential``) so that its figures can count in a total
+    and in no part for those who may not identify it. ``results.kept`` recomputes an indicator's
+    rows when the outbox names it; the programme, indicator and portfolio pages and the
+    programme's download read these rows instead of grouping every actual."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    combination = models.CharField(max_length=100, blank=True)
+    confidential = models.BooleanField(default=False)
+    value = models.DecimalField(max_digits=24, decimal_places=2, null=True)
+    numerator = models.DecimalField(max_digits=24, decimal_places=2, null=True)
+    denominator = models.DecimalField(max_digits=24, decimal_places=2, null=True)
+
+    class Meta:
+        verbose_name = _("kept sum of approved figures")
+        verbose_name_plural = _("kept sums of approved figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "combination", "confidential"], name="results_actual_sum_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Kept sum')} #{self.pk}"

@@ -36,7 +36,7 @@ from results.models import (
     Period,
     combination_ids,
 )
-from results.reports.selectors import Due, project_reports
+from results.reports.selectors import Citation, Due, cited_stories, project_reports
 from results.rollup import Amount, combine, progress_to_target, target_reached
 
 if TYPE_CHECKING:
@@ -114,6 +114,7 @@ class IndicatorView:
     projects: list[ProjectRow] = field(default_factory=list)
     projects_period: str = ""
     shows_targets: bool = True
+    citations: list[Citation] = field(default_factory=list)
 
 
 @dataclass
@@ -375,6 +376,7 @@ def indicator_results(user: AnyUser, indicator: Indicator) -> IndicatorView:
         _attach_projects(
             user, [OutcomeView(indicator.outcome, [view])], figures, projects, linkable, framework
         )
+    view.citations = cited_stories(user, framework.periods.get(indicator.pk, []))
     return view
 
 
@@ -448,27 +450,40 @@ def _mismatch_rows(
 
 @dataclass
 class ProjectResultsPage:
-    outcomes: list[OutcomeView]
+    outcomes: list[OutcomeSummary]
     reports: list[Due]
 
 
 def project_results(user: AnyUser, project: Project) -> ProjectResultsPage:
-    """A project's indicators: its own, with their targets, and the programme's it contributes
-    to, with its own figures only (the programme's targets belong to the programme's page)."""
+    """A project's indicators, each in one row: its own, with their targets, and the programme's
+    it contributes to, with its own figures only (the programme's targets belong to the
+    programme's page). The chart, every period, the breakdown and the evidence are on the
+    indicator's page for the project (``project_indicator_results``), as on the programme's."""
     indicators = selectors.project_indicators(user, project).order_by(
         "outcome__ordering", "outcome_id", "ordering", "pk"
     )
-    framework = _Framework(user, indicators, project=project)
-    outcomes: dict[int, OutcomeView] = {}
+    framework = _Framework(user, indicators, project=project, totals_only=True)
+    outcomes: dict[int, OutcomeSummary] = {}
     for indicator in framework.indicators:
-        view = framework.view(indicator, shows_targets=indicator.project_id == project.pk)
+        summary = _summary(framework, indicator, shows_target=indicator.project_id == project.pk)
         outcomes.setdefault(
-            indicator.outcome_id, OutcomeView(indicator.outcome, [])
-        ).indicators.append(view)
+            indicator.outcome_id, OutcomeSummary(indicator.outcome, [])
+        ).rows.append(summary)
     # The spans of its periods, each with its report: one query (the periods are read).
     periods = [p for ps in framework.periods.values() for p in ps]
     reports = project_reports(user, project, periods)
     return ProjectResultsPage(list(outcomes.values()), reports)
+
+
+def project_indicator_results(
+    user: AnyUser, project: Project, indicator: Indicator
+) -> IndicatorView:
+    """One indicator as one project reports on it: every period as a chart and a table, its
+    breakdown and the stories its approved reports cite."""
+    framework = _Framework(user, Indicator.objects.filter(pk=indicator.pk), project=project)
+    view = framework.view(framework.indicators[0], shows_targets=indicator.project_id == project.pk)
+    view.citations = cited_stories(user, framework.periods.get(indicator.pk, []), project=project)
+    return view
 
 
 # --- The portfolio: every programme's indicators at a glance --------------------------------

@@ -33,6 +33,7 @@ from programs.selectors import visible_programs, visible_projects
 from results.models import (
     TOTAL,
     Actual,
+    ActualSum,
     Dimension,
     DimensionValue,
     Indicator,
@@ -195,7 +196,7 @@ def _amounts(
     return sums
 
 
-def _summed(queryset: QuerySet[Actual] | QuerySet[Target]) -> Sums:
+def _summed(queryset: QuerySet[Actual] | QuerySet[Target] | QuerySet[ActualSum]) -> Sums:
     """One grouped query: the sums of value, numerator and denominator per (period,
     combination). For a percentage the numerators and denominators are summed, never the
     shares (``results.rollup.combine`` is the same rule in Python)."""
@@ -219,18 +220,32 @@ def actual_sums(
     totals_only: bool = False,
 ) -> Sums:
     """The counted actuals of these periods per (period, combination), for the programme (every
-    project the viewer's figures count) or one project; only the totals if ``totals_only``."""
-    actuals = counted_actuals(user).filter(period__in=periods)
+    project the viewer's figures count) or one project; only the totals if ``totals_only``.
+
+    A programme's figures for staff and members are read from the kept sums (``results.kept``):
+    one row per (period, combination) and confidentiality, however many projects report. A
+    partner user's figures are its own projects' only, and one project's are a few rows: both
+    are grouped from the actuals."""
     viewer = as_user(user)
-    if viewer is not None and not viewer.sees_confidential and not viewer.is_partner_user:
-        # A confidential partner's approved figures count in the totals an officer or a member
-        # reads, never in a breakdown: a part (a country, a small group) could point at it.
-        actuals = actuals.filter(Q(combination=TOTAL) | Q(project__partner__is_confidential=False))
-    if project is not None:
-        actuals = actuals.filter(project=project)
+    if viewer is None:
+        return {}
+    if project is not None or viewer.is_partner_user:
+        actuals = counted_actuals(viewer).filter(period__in=periods)
+        if project is not None:
+            actuals = actuals.filter(project=project)
+        return _summed(actuals.filter(combination=TOTAL) if totals_only else actuals)
+    if not (viewer.is_portal_staff or viewer.is_network_member):
+        return {}
+    kept = ActualSum.objects.filter(period__in=periods)
+    if not viewer.sees_confidential:
+        # What the viewer's figures count (a member: its programmes' own indicators) ...
+        kept = kept.filter(period__in=visible_periods(viewer).values("pk"))
+        # ... and a confidential partner's approved figures in the totals, never in a breakdown:
+        # a part (a country, a small group) could point at it.
+        kept = kept.filter(Q(combination=TOTAL) | Q(confidential=False))
     if totals_only:
-        actuals = actuals.filter(combination=TOTAL)
-    return _summed(actuals)
+        kept = kept.filter(combination=TOTAL)
+    return _summed(kept)
 
 
 def target_sums(periods: QuerySet[Period], *, totals_only: bool = False) -> Sums:

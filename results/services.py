@@ -29,7 +29,7 @@ from portal.models import User
 from programs.models import Project
 from programs.selectors import visible_projects
 from progress.models import ChangeType
-from results import checks, selectors
+from results import checks, kept, selectors
 from results.models import (
     Actual,
     Dimension,
@@ -444,15 +444,21 @@ def actual_save(*, actor: Any, actual: Actual, changed_fields: Iterable[str] = (
         raise PermissionDenied
     validate_figure(actual)
     before: tuple[int | None, int | None] = (None, None)
+    before_indicator: set[int] = set()
+    was_approved = False
     if actual.pk is not None:
         stored = Actual.objects.select_related("period").get(pk=actual.pk)
         _refuse_locked(stored)
         before = (stored.period_id, stored.project_id)
+        before_indicator = {stored.period.indicator_id}
+        was_approved = stored.status == Actual.Status.APPROVED
     _refuse_locked(actual)
     report = _report_of(actual)
     actual.status = report.status if report is not None else Actual.Status.DRAFT
     saved = _saved(actual, staff)
     checks.refresh([before, (saved.period_id, saved.project_id)])
+    if saved.status == Actual.Status.APPROVED or was_approved:
+        kept.mark_stale({saved.period.indicator_id, *before_indicator})
     return saved
 
 
@@ -462,5 +468,9 @@ def actual_delete(*, actor: Any, actual: Actual) -> None:
     _in_scope(staff, actual, selectors.visible_actuals)
     _refuse_locked(actual)
     pair = (actual.period_id, actual.project_id)
+    counted = actual.status == Actual.Status.APPROVED
+    indicator_id = actual.period.indicator_id
     _deleted(actual, staff)
     checks.refresh([pair])
+    if counted:
+        kept.mark_stale([indicator_id])

@@ -28,6 +28,11 @@ urlpatterns: list[URLPattern] = [
         views.project_results_export,
         name="project-results-export",
     ),
+    path(
+        "projects/<int:pk>/results/indicators/<int:indicator>/",
+        views.project_indicator_results,
+        name="project-indicator-results",
+    ),
     path("projects/<int:pk>/results/<str:span>/", report_views.report_page, name="result-report"),
     path(
         "projects/<int:pk>/results/<str:span>/review/",

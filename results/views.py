@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal import exports
-from portal.access import may_download
+from portal.access import get_or_404, may_download
 from programs.selectors import get_program_for_user, get_project_for_user
 from results import pages, selectors
 from results.exports import ResultsTable, labels_sheet
@@ -63,6 +63,21 @@ def project_results(request: HttpRequest, pk: int) -> HttpResponse:
             "page": pages.project_results(request.user, project),
             "downloads": may_download(request.user),
         },
+    )
+
+
+@require_GET
+def project_indicator_results(request: HttpRequest, pk: int, indicator: int) -> HttpResponse:
+    if not selectors.sees_project_rows(request.user):
+        raise Http404
+    project = get_project_for_user(request.user, pk, request=request)
+    found = get_or_404(
+        selectors.project_indicators(request.user, project).select_related("outcome"), indicator
+    )
+    return render(
+        request,
+        "results/project_indicator_results.html",
+        {"project": project, "view": pages.project_indicator_results(request.user, project, found)},
     )
 
 

@@ -24,6 +24,7 @@ from portal.access import as_user, own_partner_id
 from programs.models import Project
 from programs.selectors import visible_projects
 from progress.models import ChangeStory
+from progress.selectors import visible_stories
 from results.models import (
     Period,
     Report,
@@ -224,3 +225,40 @@ def report_entries_of(
         report__project=project, report__start=start, report__end=end
     ).prefetch_related("stories")
     return {entry.period_id: (entry.comment, list(entry.stories.all())) for entry in entries}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A story an approved report cites as evidence for one of an indicator's periods."""
+
+    period: Period
+    story: ChangeStory
+
+
+def cited_stories(
+    user: AnyUser, periods: list[Period], *, project: Project | None = None
+) -> list[Citation]:
+    """The stories the approved reports cite for these periods (of one project, or every one),
+    those the viewer may read only: one query. Citations of reports still under review are
+    the report page's, not the results pages'."""
+    if not periods:
+        return []
+    by_pk = {period.pk: period for period in periods}
+    links = ReportEntry.stories.through.objects.filter(
+        reportentry__period__in=list(by_pk),
+        reportentry__report__status=Report.Status.APPROVED,
+        changestory__in=visible_stories(user).values("pk"),
+    )
+    if project is not None:
+        links = links.filter(reportentry__report__project=project)
+    rows = links.select_related("changestory", "reportentry").order_by(
+        "reportentry__period__start", "changestory__reference"
+    )
+    seen: set[tuple[int, int]] = set()
+    citations = []
+    for row in rows:
+        key = (row.reportentry.period_id, row.changestory_id)
+        if key not in seen:  # two projects' reports may cite the same story for a period
+            seen.add(key)
+            citations.append(Citation(by_pk[row.reportentry.period_id], row.changestory))
+    return citations

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from portal.models import User
@@ -32,11 +33,12 @@ from programs.models import Project
 from progress.attachments import ProcessedAttachment
 from progress.models import ChangeStory
 from progress.selectors import visible_stories
-from results import checks
+from results import checks, kept
 from results import services as framework
 from results.models import (
     TOTAL,
     Actual,
+    Indicator,
     Measure,
     Period,
     Report,
@@ -97,10 +99,21 @@ def _record(report: Report, actor: User, action: str, from_status: str, comment:
         to_status=report.status,
         comment=comment,
     )
-    # The figures follow the report: only an approved report's count.
-    Actual.objects.filter(
-        project_id=report.project_id, period__start=report.start, period__end=report.end
-    ).update(status=report.status)
+    # The figures follow the report: only an approved report's count. Those of an indicator the
+    # project no longer reports on keep their status: the report's form no longer shows them, so
+    # approving it must not approve what no one reviewed (and unlinking keeps approved history).
+    reported = Q(period__indicator__project_id=report.project_id) | Q(
+        period__indicator__project__isnull=True,
+        period__indicator__in=Indicator.projects.through.objects.filter(
+            project_id=report.project_id
+        ).values("indicator_id"),
+    )
+    figures = Actual.objects.filter(
+        reported, project_id=report.project_id, period__start=report.start, period__end=report.end
+    )
+    if Status.APPROVED in (from_status, report.status):
+        kept.mark_stale(set(figures.values_list("period__indicator_id", flat=True)))
+    figures.update(status=report.status)
     logger.info(
         "results.report report_id=%s action=%s status=%s actor_id=%s",
         report.pk,

@@ -176,6 +176,18 @@ _RESULTS = (
         follow=("program-detail", "program-results", "indicator-results", "project-results"),
         shot="project-results",
     ),
+    Step(
+        "project-indicator-results",
+        "/programmes/?focus_area=women_youth",
+        follow=(
+            "program-detail",
+            "program-results",
+            "indicator-results",
+            "project-results",
+            "project-indicator-results",
+        ),
+        shot="project-indicator-results",
+    ),
     # The newest period's report of the first project listed: for staff to read or review, for
     # the partner's users the form (the demo leaves the current half-year open).
     Step(

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from conftest import World
 from programs.models import Program, Project
-from results import checks
+from results import checks, kept
 from results.models import (
     TOTAL,
     Actual,
@@ -111,6 +111,7 @@ def actual(
         status=status,
     )
     checks.refresh([(period.pk, project.pk)])  # as the services do after each write
+    kept.recompute([period.indicator_id])  # as the outbox's drain does after commit
     return made
 
 

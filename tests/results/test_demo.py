@@ -7,6 +7,7 @@ from django.db import transaction
 
 from demo.results import _split, seed_results
 from demo.world import seed_world
+from progress.models import ChangeType
 from results import selectors
 from results.models import Actual, Indicator, Period, Report, ReportEntry, ReportEvent, Target
 from tests import factories
@@ -16,9 +17,11 @@ from tests.demo.seeding import remove_demo_data
 def test_the_demo_seeds_a_framework_per_focus_area(db: None) -> None:
     with transaction.atomic():
         world = seed_world(2026)
-    # The demo's stories come before its results (seed_demo): one verified story to cite.
+    # The demo's stories come before its results (seed_demo): one verified story to cite, of a
+    # kind of change the project's outcomes relate to.
     project = world.projects["gt-councils"]
-    factories.StoryFactory.create(partner=project.partner, project=project)
+    story = factories.StoryFactory.create(partner=project.partner, project=project)
+    story.change_types.add(ChangeType.objects.get(code="economic-self-reliance"))
     seed_results(world)
     areas = set(Indicator.objects.values_list("outcome__program__focus_area", flat=True))
     assert areas == {"democracy", "women_youth", "capacity"}

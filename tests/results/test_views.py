@@ -14,9 +14,13 @@ from pytest_django import DjangoAssertNumQueries
 from conftest import World
 from portal.models import AccessLog
 from programs.models import Project
+from progress.models import ChangeStory
+from results import kept
 from results.models import Actual, Indicator, Measure, Outcome, Period, Report, Target
+from results.reports import services as reports
 from tests import factories
 from tests.results import builders
+from tests.results.test_reports import _entries, _save
 
 
 def _program_page(client_as: Callable[[str], Client], world: World, role: str) -> str:
@@ -253,6 +257,7 @@ def _framework(world: World, *, indicators: int, periods: int, projects: int) ->
                 )
     Target.objects.bulk_create(targets)
     Actual.objects.bulk_create(actuals)
+    kept.rebuild()  # bulk inserts go past the services and the outbox
 
 
 # Queries after the login's (cleared staff: session, user, device = 3; officers 2; others 2):
@@ -262,9 +267,9 @@ def _framework(world: World, *, indicators: int, periods: int, projects: int) ->
 PROGRAM_QUERIES = {"staff": 3 + 9, "officer": 2 + 9, "partner": 2 + 8, "member": 2 + 8}
 # One indicator: the programme, the indicator with its outcome; the indicator again for the
 # page's framework, its dimensions, periods, targets (grouped), actuals (grouped), the dimension
-# values; for staff and partners each project's totals (grouped), the projects with their
-# partners, which of them the viewer may open.
-INDICATOR_QUERIES = {"staff": 3 + 11, "officer": 2 + 11, "partner": 2 + 11, "member": 2 + 8}
+# values, the stories cited (with their periods); for staff and partners each project's totals
+# (grouped), the projects with their partners, which of them the viewer may open.
+INDICATOR_QUERIES = {"staff": 3 + 12, "officer": 2 + 12, "partner": 2 + 12, "member": 2 + 9}
 
 
 @pytest.mark.parametrize("role", sorted(INDICATOR_QUERIES))
@@ -309,8 +314,8 @@ def test_the_programme_page_runs_a_fixed_number_of_queries(
 
 
 # The project (with partner and programme), the indicators, their dimensions, the periods, the
-# targets, the actuals, the dimension values, the actuals not yet approved.
-PROJECT_QUERIES = 2 + 8
+# targets' totals, the actuals' totals, the project's reports.
+PROJECT_QUERIES = 2 + 7
 
 
 def test_the_project_page_runs_a_fixed_number_of_queries(
@@ -330,4 +335,105 @@ def test_the_project_page_runs_a_fixed_number_of_queries(
     _framework(world, indicators=20, periods=10, projects=10)
     Actual.objects.filter(project=world.alpha_project, combination="").update(status="submitted")
     with django_assert_num_queries(PROJECT_QUERIES):
+        assert client.get(url).status_code == 200
+
+
+# --- One indicator as one project reports on it ------------------------------------------------
+
+
+def _cited(
+    world: World, project: Project, story: ChangeStory, *, approve: bool = True
+) -> tuple[str, int]:
+    """A report of ``project`` citing ``story`` for people trained in 2025; the indicator's
+    page for the project, and the indicator."""
+    framework = builders.report_framework(world)
+    entries = _entries(framework, stories=[story])
+    partner = {world.alpha_project.pk: "partner", world.beta_project.pk: "partner2"}
+    actor = world.users[partner.get(project.pk, "admin")]
+    report = _save(actor, project, entries, submit=True)
+    if approve:
+        reports.report_review(actor=world.users["admin"], report=report, action="approved")
+    url = reverse("project-indicator-results", args=[project.pk, framework.trained.pk])
+    return url, framework.trained.pk
+
+
+def test_the_project_page_lists_each_indicator_and_links_to_its_page(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    url, _indicator = _cited(world, world.alpha_project, world.alpha_story)
+    page = client_as("partner").get(reverse("project-results", args=[world.alpha_project.pk]))
+    content = page.content.decode()
+    assert url in content
+    assert "<svg" not in content  # the charts are on the indicator's page
+    indicator = client_as("partner").get(url).content.decode()
+    assert "<svg" in indicator and ">10<" in indicator
+    assert "Women" in indicator and ">6<" in indicator  # the breakdown
+
+
+def test_the_indicator_pages_show_the_stories_an_approved_report_cites(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    url, indicator = _cited(world, world.alpha_project, world.alpha_story)
+    reference = world.alpha_story.reference
+    for role in ("partner", "staff", "officer"):
+        page = client_as(role).get(url).content.decode()
+        assert reference in page.split('data-testid="citations"')[1], role
+    programme = reverse("indicator-results", args=[world.program.pk, indicator])
+    assert reference in client_as("officer").get(programme).content.decode()
+
+
+def test_a_confidential_partners_citation_stays_with_those_who_may_identify_it(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    url, indicator = _cited(world, world.hidden_project, world.hidden_story)
+    programme = reverse("indicator-results", args=[world.program.pk, indicator])
+    reference = world.hidden_story.reference
+    assert reference in client_as("staff").get(url).content.decode()
+    assert client_as("officer").get(url).status_code == 404
+    for role in ("officer", "partner", "member"):
+        assert reference not in client_as(role).get(programme).content.decode(), role
+
+
+def test_a_citation_waits_for_the_approval(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    url, _indicator = _cited(world, world.alpha_project, world.alpha_story, approve=False)
+    assert 'data-testid="citations"' not in client_as("staff").get(url).content.decode()
+
+
+def test_the_project_indicator_page_is_not_for_members_nor_other_partners(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    url, _indicator = _cited(world, world.alpha_project, world.alpha_story)
+    assert client_as("member").get(url).status_code == 404
+    assert client_as("partner2").get(url).status_code == 404
+    own_indicator = builders.indicator(world.program, project=world.beta_project)
+    stranger = reverse("project-indicator-results", args=[world.alpha_project.pk, own_indicator.pk])
+    assert client_as("staff").get(stranger).status_code == 404  # not one the project reports on
+
+
+# The project (with partner and programme), the indicator with its outcome; the indicator again
+# for the page's framework, its dimensions, periods, targets, actuals, the dimension values, the
+# stories cited.
+PROJECT_INDICATOR_QUERIES = 2 + 9
+
+
+def test_the_project_indicator_page_runs_a_fixed_number_of_queries(
+    world: World,
+    client_as: Callable[[str], Client],
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    client = client_as("partner")
+    _framework(world, indicators=2, periods=2, projects=3)
+    first = Indicator.objects.order_by("pk").first()
+    assert first is not None
+    url = reverse("project-indicator-results", args=[world.alpha_project.pk, first.pk])
+    with django_assert_num_queries(PROJECT_INDICATOR_QUERIES):
+        assert client.get(url).status_code == 200
+    Outcome.objects.all().delete()
+    _framework(world, indicators=20, periods=10, projects=10)
+    last = Indicator.objects.order_by("pk").last()
+    assert last is not None
+    url = reverse("project-indicator-results", args=[world.alpha_project.pk, last.pk])
+    with django_assert_num_queries(PROJECT_INDICATOR_QUERIES):
         assert client.get(url).status_code == 200

@@ -128,6 +128,17 @@ def _project_args(world: World, kind: str) -> Args:
     return _pk(_project(world, kind))
 
 
+def _project_indicator_args(world: World, kind: str) -> Args:
+    """A project and a programme indicator that every partner's project reports on."""
+    from tests.results import builders
+
+    project = _project(world, kind)
+    made = builders.indicator(
+        world.program, projects=[world.alpha_project, world.beta_project, world.hidden_project]
+    )
+    return [project.pk, made.pk], project
+
+
 def _story_args(world: World, kind: str) -> Args:
     """The world's stories: verified, with consent to quote (network members may see them)."""
     return _pk(_story(world, kind))
@@ -576,6 +587,7 @@ EXPECTATIONS: dict[str, Page] = {
         args=_program_args,
     ),
     "project-results": Page(get=_managed(OK), args=_project_args),
+    "project-indicator-results": Page(get=_managed(OK), args=_project_indicator_args),
     "indicator-results": Page(
         get={"own": _each(OK), "foreign": _only(STAFF)},
         args=_indicator_args,
