@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partners.selectors import visible_partners
 from portal.access import (
@@ -181,8 +182,19 @@ STORY_REFERENCE_SEPARATORS = re.compile(r"[\s,;]+")
 
 
 def split_story_references(text: str, *, limit: int) -> list[str]:
-    """The references typed in a form field, at most ``limit`` of them."""
-    return [part for part in STORY_REFERENCE_SEPARATORS.split(text) if part][:limit]
+    """The references typed in a form field, each once; more than ``limit`` of them is a
+    ValidationError for the field (cutting the list short would drop citations unseen)."""
+    references = list(dict.fromkeys(p for p in STORY_REFERENCE_SEPARATORS.split(text) if p))
+    if len(references) > limit:
+        raise ValidationError(
+            ngettext(
+                "Name at most %(limit)d story; this names %(count)d.",
+                "Name at most %(limit)d stories; this names %(count)d.",
+                limit,
+            )
+            % {"limit": limit, "count": len(references)}
+        )
+    return references
 
 
 def stories_by_reference(

@@ -287,7 +287,11 @@ class ReportForm(forms.Form):
             )
 
     def _clean_stories(self, block: Block, cleaned: dict[str, Any]) -> None:
-        references = split_story_references(cleaned.get(block.stories, ""), limit=MAX_STORIES)
+        try:
+            references = split_story_references(cleaned.get(block.stories, ""), limit=MAX_STORIES)
+        except ValidationError as error:
+            self.add_error(block.stories, error)
+            return
         try:
             stories = stories_by_reference(self.user, references, partner=self.project.partner)
         except ValidationError as error:

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -125,6 +125,27 @@ def _record(report: Report, actor: User, action: str, from_status: str, comment:
 
 def _locked_report(project: Project, start: dt.date, end: dt.date) -> Report | None:
     return Report.objects.select_for_update().filter(project=project, start=start, end=end).first()
+
+
+def _first_report(project: Project, start: dt.date, end: dt.date) -> Report:
+    """The span's report, created by this save. Two first saves at once both find none: the
+    second's insert waits on the unique constraint, then fails, and it takes the report the
+    other made (locked, and refused if that one has been submitted since) instead of a 500."""
+    report = Report(project=project, start=start, end=end)
+    report.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        found = _locked_report(project, start, end)
+        if found is None:  # the constraint failed for another reason
+            raise
+        if found.status not in selectors.EDITABLE:
+            raise ValidationError(
+                _("The report waits for review: it cannot be changed now.")
+            ) from None
+        return found
+    return report
 
 
 def _check_entries(
@@ -328,9 +349,7 @@ def report_save(
         raise PermissionDenied
     _check_entries(actor, project, entries, allowed)
     if report is None:
-        report = Report(project=project, start=start, end=end)
-        report.full_clean()
-        report.save()
+        report = _first_report(project, start, end)
     rows = []
     for entry in entries:
         _write_figures(project, entry)

@@ -140,6 +140,8 @@ def test_parts_that_do_not_add_up_come_back_as_a_form_error(
         ("total-value", "ten", "Enter a number."),
         ("share-numerator", "5", "The numerator lies between zero and the denominator."),
         ("stories", "S-NOSUCH", "No story of this partner that you may see"),
+        # More citations than a report takes: said, never cut short unseen.
+        ("stories", " ".join(f"S-{n:06d}" for n in range(21)), "Name at most 20 stories"),
     ],
 )
 def test_bad_input_is_a_form_error_and_writes_nothing(

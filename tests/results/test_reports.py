@@ -320,3 +320,28 @@ def test_evidence_is_a_checked_document_or_a_verified_story_of_the_partner(
     _save(partner, world.alpha_project, _entries(framework, remove=[stored[0].pk, foreign.pk]))
     assert list(entry.attachments.all()) == [stored[1]]
     assert ReportAttachment.objects.filter(pk=foreign.pk).exists()
+
+
+@pytest.mark.parametrize(("status", "saved"), [("draft", True), ("submitted", False)])
+def test_two_first_saves_at_once_share_one_report(
+    world: World, monkeypatch: pytest.MonkeyPatch, status: str, saved: bool
+) -> None:
+    """The second of two first saves found no report when it looked, and the first made one
+    before it wrote its own: it takes that one (or is refused if it was submitted), no 500."""
+    framework = builders.report_framework(world)
+    made = Report.objects.create(project=world.alpha_project, start=START, end=END, status=status)
+    real = reports._locked_report
+    calls = iter([None])  # the first look finds nothing; later ones see the report
+
+    def locked(*args: Any) -> Report | None:
+        return None if next(calls, False) is None else real(*args)
+
+    monkeypatch.setattr(reports, "_locked_report", locked)
+    if saved:
+        report = _save(world.users["partner"], world.alpha_project, _entries(framework))
+        assert report.pk == made.pk
+        assert Actual.objects.filter(project=world.alpha_project).count() == 4
+    else:
+        with pytest.raises(ValidationError, match="waits for review"):
+            _save(world.users["partner"], world.alpha_project, _entries(framework))
+    assert Report.objects.count() == 1
