@@ -415,6 +415,11 @@ def measure_results(requests: int) -> None:
             "one indicator",
             reverse("indicator-results", args=[program.pk, first_indicator(program)]),
         ),
+        (
+            "staff",
+            "one indicator of a project",
+            reverse("project-indicator-results", args=[project.pk, first_indicator(program)]),
+        ),
         ("staff", "portfolio", reverse("results-portfolio")),
     ):
         median, p95, queries, status, size, sql = measure_page(client_for(username), url, requests)

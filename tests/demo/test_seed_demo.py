@@ -1,5 +1,6 @@
-"""The demo data: the logins of the README, idempotent, deterministic, and no leak of its
-confidential partners."""
+"""The demo data: the logins of the README, idempotent, and no leak of its confidential
+partners. Every test here reads the demo seeded once for the module (runs that seed from
+scratch are in ``test_seed_runs``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -15,16 +16,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from conftest import login
 from partners.models import Partner, PartnerContact
 from portal.models import Outbox, User
-from progress.models import ChangeStory, StoryEvent, StoryNotice
-from tests.demo.seeding import demo_rows, remove_demo_data, seed
+from progress.models import ChangeStory, StoryNotice
+from tests.demo.seeding import demo_rows
 
 DEMO_LOGINS = {"admin", "staff", "officer", "partner", "partner2", "secret", "member"}
 
 
 @pytest.fixture
-def demo(db: None, settings: object) -> None:
+def demo(demo_once: None, db: None, settings: object) -> None:
+    """The demo, seeded once for this module (``demo_once``); DEBUG on for a test that seeds
+    again."""
     settings.DEBUG = True  # type: ignore[attr-defined]
-    call_command("seed_demo", stories=80, verbosity=0)
 
 
 def test_it_creates_the_demo_logins_with_their_roles(demo: None) -> None:
@@ -63,40 +65,6 @@ def test_it_is_idempotent(demo: None) -> None:
     assert demo_rows() == rows
 
 
-@pytest.mark.parametrize("through_services", [80, 30], ids=["services", "services and bulk"])
-def test_a_second_run_with_the_same_seed_gives_the_same_rows(
-    db: None, through_services: int
-) -> None:
-    seed(seed=2026, stories=80, through_services=through_services)
-    first = demo_rows()
-    assert len(first["ChangeStory"]) == 80
-    remove_demo_data()
-    assert not Partner.objects.exists() and not ChangeStory.objects.exists()
-
-    seed(seed=2026, stories=80, through_services=through_services)
-    assert demo_rows() == first
-
-    # The comparison sees a difference where there is one: another seed, other stories.
-    remove_demo_data()
-    seed(seed=7, stories=80, through_services=through_services)
-    other = demo_rows()
-    assert other["Partner"] != first["Partner"]  # other pseudonyms
-    assert other["ChangeStory"] != first["ChangeStory"]
-
-
-def test_a_larger_number_of_stories_adds_stories_and_leaves_the_others_as_they_were(
-    db: None,
-) -> None:
-    seed(seed=2026, stories=40, through_services=30)
-    before = {row["reference"]: row for row in demo_rows()["ChangeStory"]}
-    events = StoryEvent.objects.count()
-    seed(seed=2026, stories=60, through_services=30)
-    after = {row["reference"]: row for row in demo_rows()["ChangeStory"]}
-    assert len(after) == 60
-    assert {reference: after[reference] for reference in before} == before
-    assert StoryEvent.objects.count() > events
-
-
 def test_the_demo_history_sends_no_mail_and_leaves_no_work_behind(
     demo: None, mailoutbox: list[mail.EmailMessage]
 ) -> None:
@@ -108,12 +76,6 @@ def test_the_demo_history_sends_no_mail_and_leaves_no_work_behind(
     assert mailoutbox == []
     # The report figures were rebuilt from the stories, and nothing waits in their outbox.
     assert not Outbox.objects.exists()
-
-
-def test_it_refuses_to_run_without_debug(db: None, settings: object) -> None:
-    settings.DEBUG = False  # type: ignore[attr-defined]
-    with pytest.raises(CommandError, match="--force"):
-        call_command("seed_demo", stories=1, verbosity=0)
 
 
 @pytest.mark.parametrize("username", ["officer", "partner", "partner2", "member"])
