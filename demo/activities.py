@@ -11,7 +11,7 @@ import random
 from datetime import date, timedelta
 
 from demo.records import DemoData, PartnerSeed
-from partners.models import Partner
+from partners.models import MemberOrganisation, Partner
 from programs.models import (
     Activity,
     ActivityFormat,
@@ -98,17 +98,29 @@ def seed_activities(
     generator: random.Random,
     programs: dict[str, Program],
     projects: dict[str, Project],
+    members: dict[str, MemberOrganisation],
 ) -> int:
     """The plans, their planned items and what was held of them; returns how many were held."""
     drawer = ActivityDrawer(data, generator)
     held = 0
+    plans: dict[tuple[str, int], ActivityPlan] = {}
     for plan_spec in data.activities.plans:
+        unit = members[plan_spec.member] if plan_spec.member else None
         plan, _ = ActivityPlan.objects.update_or_create(
             year=plan_spec.year,
-            owner_unit=plan_spec.owner_unit,
+            member_organisation=unit,
+            partner=None,
             title=plan_spec.title,
-            defaults={"program": programs[plan_spec.program] if plan_spec.program else None},
+            defaults={
+                "program": programs[plan_spec.program] if plan_spec.program else None,
+                # A branch's plan files under its district's, listed before it in the file.
+                "parent": plans.get((plan_spec.parent, plan_spec.year))
+                if plan_spec.parent
+                else None,
+            },
         )
+        if plan_spec.member:
+            plans[(plan_spec.member, plan_spec.year)] = plan
         for item in plan_spec.items:
             project = projects[item.project] if item.project else None
             planned, _ = PlannedActivity.objects.update_or_create(
@@ -120,10 +132,13 @@ def seed_activities(
                     "format": item.format,
                     "quarter": item.quarter,
                     "project": project,
+                    "responsible": item.responsible,
                 },
             )
             start, end = quarter_window(plan_spec.year, item.quarter)
             count = held_count(generator, item.target, start, end, anchor=data.anchor)
+            if item.held is not None:
+                count = item.held
             last = min(end, data.anchor - timedelta(days=1))
             dates = sorted(random_day(generator, start, last) for _ in range(count))
             for number, held_on in enumerate(dates, start=1):
@@ -134,6 +149,7 @@ def seed_activities(
                     defaults={
                         "project": project,
                         "partner": project.partner if project else None,
+                        "member_organisation": unit,
                         "kind": item.kind,
                         "date": held_on,
                         "place": drawer.place(item.format, item.project),
@@ -151,6 +167,7 @@ def seed_activities(
             defaults={
                 "project": project,
                 "partner": project.partner if project else None,
+                "member_organisation": members[extra.member] if extra.member else None,
                 "kind": extra.kind,
                 "place": drawer.place(extra.format, extra.project),
                 "format": extra.format,

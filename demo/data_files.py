@@ -293,8 +293,14 @@ def check_references(data: DemoData) -> None:
         _require([gift.member], members, "member organisation", where)
         _require([gift.network], networks, "network", where)
         _require([gift.program], programs, "programme", where)
+    for member in data.member_organisations:
+        _require([member.parent], members, "member organisation", f"parent of {member.name}")
     for plan in data.activities.plans:
-        _require([plan.program], programs, "programme", f"{plan.title} of {plan.owner_unit}")
+        _require([plan.program], programs, "programme", f"{plan.title}")
         items = [item.project for item in plan.items]
-        _require(items, projects, "project", f"{plan.title} of {plan.owner_unit}")
+        _require(items, projects, "project", f"{plan.title}")
+        _require([plan.member, plan.parent], members, "member organisation", plan.title)
+        if bool(plan.member) == bool(plan.team):
+            raise DemoDataError(f"{plan.title}: give a member organisation or a team, not both.")
     _require([extra.project for extra in data.activities.unplanned], projects, "project", "")
+    _require([extra.member for extra in data.activities.unplanned], members, "member", "")

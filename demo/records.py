@@ -126,6 +126,7 @@ class MemberSeed:
     municipality: str
     kind: str = choice_of(MemberOrganisation.Kind)
     website: str = ""
+    parent: str | None = None  # the district or branch it belongs to
 
 
 @dataclass(frozen=True)
@@ -181,18 +182,26 @@ class PlannedSeed:
     format: str = choice_of(ActivityFormat)
     quarter: int | None = None  # None: any time during the year
     project: str | None = None  # a project's key
+    responsible: str = ""
+    held: int | None = None  # how many times by the anchor date; None: drawn from the seed
 
 
 @dataclass(frozen=True)
 class PlanSeed:
+    """A plan of a member organisation or branch (``member``), or of the secretariat's own
+    staff (``team`` names it); a branch's plan may sit under another unit's plan of the same
+    year (``parent``, that unit's name)."""
+
     year: int
-    owner_unit: str
     items: tuple[PlannedSeed, ...]
+    team: str = ""
+    member: str | None = None
+    parent: str | None = None
     program: str | None = None
 
     @property
     def title(self) -> str:
-        return f"Activity plan {self.year}"
+        return f"{self.member or self.team}: activity plan {self.year}"
 
 
 @dataclass(frozen=True)
@@ -204,6 +213,7 @@ class UnplannedSeed:
     kind: str = choice_of(ActivityKind)
     format: str = choice_of(ActivityFormat)
     project: str | None = None
+    member: str | None = None  # a member organisation's own activity
 
 
 @dataclass(frozen=True)

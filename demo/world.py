@@ -58,7 +58,7 @@ def seed_world(seed: int) -> DemoWorld:
     projects = seed_projects(data, partners, programs)
     networks = seed_networks(data, partners, programs, members)
     seed_contributions(data, members, networks, programs)
-    seed_activities(data, section_random(seed, "activities"), programs, projects)
+    seed_activities(data, section_random(seed, "activities"), programs, projects, members)
     return DemoWorld(partners=partners, programs=programs, projects=projects, users=users)
 
 
@@ -117,7 +117,7 @@ def seed_funders(data: DemoData) -> dict[str, Funder]:
 
 
 def seed_member_organisations(data: DemoData) -> dict[str, MemberOrganisation]:
-    return {
+    members = {
         spec.name: MemberOrganisation.objects.update_or_create(
             name=spec.name,
             defaults={
@@ -129,6 +129,13 @@ def seed_member_organisations(data: DemoData) -> dict[str, MemberOrganisation]:
         )[0]
         for spec in data.member_organisations
     }
+    # Branches once every organisation exists: a branch may come before its district.
+    for spec in data.member_organisations:
+        parent = members[spec.parent] if spec.parent else None
+        if members[spec.name].parent_id != (parent.pk if parent else None):
+            members[spec.name].parent = parent
+            members[spec.name].save(update_fields=["parent"])
+    return members
 
 
 def seed_users(

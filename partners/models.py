@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -132,6 +133,15 @@ class MemberOrganisation(models.Model):
     )
     municipality = models.CharField(_("municipality"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="branches",
+        help_text=_("The district or federation this branch or club belongs to."),
+    )
 
     class Meta:
         verbose_name = _("member organisation")
@@ -140,6 +150,16 @@ class MemberOrganisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        # A branch under itself, or under one of its own branches, would make a loop.
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("A branch cannot belong to itself.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
 
 
 class SolidarityNetwork(models.Model):

@@ -81,6 +81,34 @@ def visible_networks(user: AnyUser) -> QuerySet[SolidarityNetwork]:
     return networks.none()
 
 
+# Districts hold branches, branches hold workplace clubs: a few levels at most.
+UNIT_DEPTH = 4
+
+
+def member_unit_ids(user: User) -> list[int]:
+    """A member organisation's user's own organisation and its branches, down the tree (one
+    query per level, once per request: kept on the user object, which lives as long as the
+    request): the units whose plans and activities the user keeps."""
+    cached: list[int] | None = getattr(user, "_member_unit_ids", None)
+    if cached is not None:
+        return cached
+    ids = [own_member_organisation_id(user)]
+    level = list(ids)
+    for _depth in range(UNIT_DEPTH):
+        level = [
+            pk
+            for pk in MemberOrganisation.objects.filter(parent_id__in=level)
+            .order_by()
+            .values_list("pk", flat=True)
+            if pk not in ids
+        ]
+        if not level:
+            break
+        ids.extend(level)
+    user._member_unit_ids = ids  # type: ignore[attr-defined]
+    return ids
+
+
 def visible_member_organisations(user: AnyUser) -> QuerySet[MemberOrganisation]:
     organisations = MemberOrganisation.objects.all()
     viewer = as_user(user)

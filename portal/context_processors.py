@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("program-list"), _("Programmes")),
             (reverse("story-list"), _("Stories")),
             (reverse("activity-list"), _("Activities")),
+            (reverse("plan-list"), _("Plans")),
             (reverse("report"), _("Reports")),
             (reverse("dialogue-list"), _("Dialogues")),
             (reverse("analysis-list"), _("Analyses")),
@@ -33,6 +34,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("story-list"), _("Stories")),
             (reverse("dialogue-list"), _("Dialogues")),
             (reverse("activity-list"), _("Activities")),
+            (reverse("plan-list"), _("Plans")),
             (reverse("assessment-home"), _("Self-assessment")),
             (reverse("report"), _("Report")),
             (reverse("program-list"), _("Programmes")),
@@ -44,6 +46,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("network-list"), _("Our networks")),
             (reverse("partner-list"), _("Partners")),
             (reverse("program-list"), _("Programmes")),
+            (reverse("plan-list"), _("Our plans")),
             (reverse("story-list"), _("Stories")),
             (reverse("report"), _("Report")),
         ]

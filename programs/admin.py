@@ -55,15 +55,15 @@ class ProjectAdmin(ScopedModelAdmin):
 class PlannedActivityInline(AccessScopedAdminMixin, admin.StackedInline):
     model = PlannedActivity
     extra = 0
-    autocomplete_fields = ("project",)
+    autocomplete_fields = ("project", "network")
 
 
 @admin.register(ActivityPlan)
 class ActivityPlanAdmin(ScopedModelAdmin):
-    list_display = ("title", "year", "owner_unit", "program")
+    list_display = ("title", "year", "member_organisation", "partner", "program")
     list_filter = ("year",)
-    search_fields = ("title", "owner_unit")
-    autocomplete_fields = ("program",)
+    search_fields = ("title", "member_organisation__name", "partner__name")
+    autocomplete_fields = ("program", "member_organisation", "partner", "parent")
     inlines = [PlannedActivityInline]
 
 
@@ -72,7 +72,7 @@ class PlannedActivityAdmin(ScopedModelAdmin):
     list_display = ("title", "plan", "kind", "target_count", "format", "quarter")
     list_filter = ("kind", "format", "quarter", "plan__year")
     search_fields = ("title", "plan__title")
-    autocomplete_fields = ("plan", "project")
+    autocomplete_fields = ("plan", "project", "network")
     list_select_related = ("plan",)
 
 
@@ -90,4 +90,4 @@ class ActivityAdmin(ScopedModelAdmin):
     list_filter = ("kind", "format")
     search_fields = ("title", "place")
     date_hierarchy = "date"
-    autocomplete_fields = ("planned", "project", "partner")
+    autocomplete_fields = ("planned", "project", "partner", "member_organisation")

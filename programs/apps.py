@@ -19,7 +19,8 @@ class ProgramsConfig(AppConfig):
         register_scope(
             PlannedActivity, selectors.visible_planned_activities, may_be_confidential=True
         )
-        register_scope(ActivityPlan, selectors.visible_activity_plans)
+        # A partner's plan may be a confidential partner's.
+        register_scope(ActivityPlan, selectors.visible_activity_plans, may_be_confidential=True)
 
         # A description is free text that may name people and places (a confidential partner's
         # town): the trail records that it changed, never what it says.

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from partners.models import Partner
+    from partners.models import MemberOrganisation, Partner
 
 
 class FocusArea(models.TextChoices):
@@ -157,13 +157,40 @@ class ActivityFormat(models.TextChoices):
 
 
 class ActivityPlan(models.Model):
-    """A year's plan of one unit: the countable commitments that are followed up."""
+    """A year's plan of one unit: the countable commitments that are followed up.
+
+    The unit is a member organisation or one of its branches (``member_organisation``), a
+    partner (``partner``), or, with neither, the secretariat's own staff. A branch's plan may sit
+    under its district's (``parent``)."""
 
     title = models.CharField(_("title"), max_length=200)
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
-    owner_unit = models.CharField(_("responsible unit"), max_length=200)
+    member_organisation = models.ForeignKey(
+        "partners.MemberOrganisation",
+        verbose_name=_("member organisation or branch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activity_plans",
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activity_plans",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("under the plan of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="branch_plans",
+    )
     program = models.ForeignKey(
         Program,
         verbose_name=_("programme"),
@@ -176,15 +203,22 @@ class ActivityPlan(models.Model):
     class Meta:
         verbose_name = _("activity plan")
         verbose_name_plural = _("activity plans")
-        ordering = ["-year", "owner_unit"]
+        ordering = ["-year", "title"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["year", "owner_unit", "title"], name="activityplan_unique_title"
+            models.CheckConstraint(
+                name="activityplan_one_unit",
+                condition=models.Q(member_organisation__isnull=True)
+                | models.Q(partner__isnull=True),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.year})"
+
+    @property
+    def unit(self) -> Partner | MemberOrganisation | None:
+        """Whose plan it is; None for the secretariat's own."""
+        return self.member_organisation or self.partner
 
 
 class PlannedActivity(models.Model):
@@ -207,10 +241,23 @@ class PlannedActivity(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text=_("Empty: at any time in the year."),
     )
+    date = models.DateField(
+        _("date"), null=True, blank=True, help_text=_("Where the day is already set.")
+    )
+    responsible = models.CharField(_("responsible person"), max_length=200, blank=True)
     project = models.ForeignKey(
         Project,
         verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="planned_activities",
+    )
+    network = models.ForeignKey(
+        "partners.SolidarityNetwork",
+        verbose_name=_("solidarity network"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -233,6 +280,20 @@ class PlannedActivity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.date is None:
+            return
+        errors: dict[str, str] = {}
+        if self.plan_id is not None and self.date.year != self.plan.year:
+            errors["date"] = str(_("The date lies outside the plan's year."))
+        quarter = (self.date.month - 1) // 3 + 1
+        if self.quarter is not None and self.quarter != quarter:
+            errors["quarter"] = _("The date lies in quarter %(quarter)d.") % {"quarter": quarter}
+        if errors:
+            raise ValidationError(errors)
+        self.quarter = quarter
 
 
 class Activity(models.Model):
@@ -275,6 +336,16 @@ class Activity(models.Model):
     participants_youth = models.PositiveIntegerField(
         _("of whom young people"), default=0, help_text=_("Participants under 30.")
     )
+    member_organisation = models.ForeignKey(
+        "partners.MemberOrganisation",
+        verbose_name=_("member organisation or branch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        help_text=_("The Swedish unit that held it, for the member organisations' own activities."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
         verbose_name = _("activity")

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django_countries import countries
 
 from partners.models import Partner
-from partners.selectors import member_network_ids, visible_partners
+from partners.selectors import member_network_ids, member_unit_ids, visible_partners
 from portal.access import (
     as_user,
     get_or_404,
@@ -57,7 +57,8 @@ def visible_projects(user: AnyUser) -> QuerySet[Project]:
     return projects.none()
 
 
-def _confidential_activity() -> Q:
+def confidential_activity() -> Q:
+    """An activity of a confidential partner, its own or its project's."""
     return Q(partner__is_confidential=True) | Q(project__partner__is_confidential=True)
 
 
@@ -69,7 +70,7 @@ def visible_activities(user: AnyUser) -> QuerySet[Activity]:
     if viewer.sees_confidential:
         return activities
     if viewer.is_portal_staff:
-        return activities.exclude(_confidential_activity())
+        return activities.exclude(confidential_activity())
     if viewer.is_partner_user:
         return activities.filter(
             Q(partner_id=own_partner_id(viewer)) | Q(project__partner_id=own_partner_id(viewer))
@@ -78,21 +79,61 @@ def visible_activities(user: AnyUser) -> QuerySet[Activity]:
 
 
 def visible_activity_plans(user: AnyUser) -> QuerySet[ActivityPlan]:
+    """Staff see every plan (officers none of a confidential partner's); a partner's users
+    their organisation's; a member organisation's users their own and their branches'."""
     plans = ActivityPlan.objects.all()
     viewer = as_user(user)
-    if viewer is not None and viewer.is_portal_staff:
+    if viewer is None:
+        return plans.none()
+    if viewer.sees_confidential:
         return plans
+    if viewer.is_portal_staff:
+        return plans.exclude(partner__is_confidential=True)
+    if viewer.is_partner_user:
+        return plans.filter(partner_id=own_partner_id(viewer))
+    if viewer.is_network_member:
+        return plans.filter(member_organisation_id__in=member_unit_ids(viewer))
     return plans.none()
 
 
 def visible_planned_activities(user: AnyUser) -> QuerySet[PlannedActivity]:
-    planned = PlannedActivity.objects.all()
+    """The items of the plans the viewer sees; for officers none tied to a confidential
+    partner's project."""
+    planned = PlannedActivity.objects.filter(plan__in=visible_activity_plans(user).values("pk"))
     viewer = as_user(user)
-    if viewer is None or not viewer.is_portal_staff:
-        return planned.none()
-    if viewer.sees_confidential:
-        return planned
-    return planned.exclude(project__partner__is_confidential=True)
+    if viewer is not None and not viewer.sees_confidential:
+        planned = planned.exclude(project__partner__is_confidential=True)
+    return planned
+
+
+def get_plan_for_user(
+    user: AnyUser, pk: object, *, request: HttpRequest | None = None
+) -> ActivityPlan:
+    plan = get_or_404(
+        visible_activity_plans(user).select_related(
+            "member_organisation", "partner", "program", "parent"
+        ),
+        pk,
+    )
+    if plan.partner is not None and plan.partner.is_confidential:
+        log_confidential_read(user, plan.partner, request=request)
+    return plan
+
+
+def unplanned_activities(plan: ActivityPlan) -> QuerySet[Activity]:
+    """What the plan's unit held in the plan's year that no planned item asked for: shown
+    beside the follow-up, never counted as held against it. The secretariat's own plans share
+    the activities that belong to no partner and no member organisation."""
+    activities = Activity.objects.filter(planned__isnull=True, date__year=plan.year)
+    if plan.member_organisation_id is not None:
+        return activities.filter(member_organisation_id=plan.member_organisation_id)
+    if plan.partner_id is not None:
+        return activities.filter(
+            Q(partner_id=plan.partner_id) | Q(project__partner_id=plan.partner_id)
+        )
+    return activities.filter(
+        partner__isnull=True, project__isnull=True, member_organisation__isnull=True
+    )
 
 
 def get_program_for_user(user: AnyUser, pk: object) -> Program:

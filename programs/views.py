@@ -12,12 +12,15 @@ from portal import exports
 from portal.pagination import paginate
 from portal.sections import sections_for
 from programs import exports as activity_exports
+from programs import plans as plan_pages
 from programs.filters import ActivityFilter, ProjectFilter
-from programs.models import FocusArea
+from programs.models import ActivityPlan, FocusArea
 from programs.selectors import (
+    get_plan_for_user,
     get_program_for_user,
     get_project_for_user,
     visible_activities,
+    visible_activity_plans,
     visible_programs,
     visible_projects,
 )
@@ -143,4 +146,31 @@ def activity_export(request: HttpRequest, fmt: str) -> HttpResponse:
         title=_("Activities"),
         header=activity_exports.activity_header(),
         rows=activity_exports.activity_rows,
+    )
+
+
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """The activity plans the viewer keeps or follows, newest year first, each with how many
+    of its items are done, on track, behind and missed."""
+    plans = visible_activity_plans(request.user).order_by("-year", "title", "pk")
+    page = paginate(request, plans)
+    shown = ActivityPlan.objects.filter(pk__in=[plan.pk for plan in page.object_list]).order_by(
+        "-year", "title", "pk"
+    )
+    return render(
+        request,
+        "programs/plan_list.html",
+        {"page": page, "plans": plan_pages.summaries(request.user, shown)},
+    )
+
+
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One plan followed up item by item; printable for the annual meeting."""
+    plan = get_plan_for_user(request.user, pk, request=request)
+    return render(
+        request,
+        "programs/plan_detail.html",
+        {"page": plan_pages.plan_page(request.user, plan)},
     )

@@ -45,7 +45,8 @@ class StaffDashboard:
     stories_by_status: list[tuple[str, str, int]]
     stories_awaiting_review: int
     activities_planned: int
-    activities_held: int
+    activities_held: int  # against the plans' items, each up to its target
+    activities_unplanned: int
     participants_women: int
     participants_total: int
     year: int
@@ -108,16 +109,24 @@ def staff_dashboard(user: Any, *, today: date | None = None) -> StaffDashboard:
         (status.value, str(status.label), counts.get(status.value, 0))
         for status in ChangeStory.Status
     ]
-    planned = (
-        visible_planned_activities(user)
-        .filter(plan__year=year)
-        .aggregate(target=Sum("target_count"))
+    # Held against the plans, item by item: an item counts as often as it was held, up to its
+    # target (extra sessions of one item do not make up for another item missed), and what no
+    # item asked for is counted apart (programs.followup).
+    items = visible_planned_activities(user).filter(plan__year=year)
+    targets = dict(items.values_list("pk", "target_count"))
+    held_per_item = dict(
+        visible_activities(user)
+        .filter(planned__in=items.values("pk"))
+        .values("planned_id")
+        .annotate(n=Count("pk"))
+        .values_list("planned_id", "n")
+        .order_by()
     )
     held = (
         visible_activities(user)
         .filter(date__year=year)
         .aggregate(
-            held=Count("pk"),
+            unplanned=Count("pk", filter=Q(planned__isnull=True)),
             women=Sum("participants_women"),
             men=Sum("participants_men"),
             other=Sum("participants_other"),
@@ -132,8 +141,9 @@ def staff_dashboard(user: Any, *, today: date | None = None) -> StaffDashboard:
         focus_areas=focus_areas,
         stories_by_status=stories_by_status,
         stories_awaiting_review=counts.get(ChangeStory.Status.SUBMITTED, 0),
-        activities_planned=planned["target"] or 0,
-        activities_held=held["held"],
+        activities_planned=sum(targets.values()),
+        activities_held=sum(min(held_per_item.get(pk, 0), n) for pk, n in targets.items()),
+        activities_unplanned=held["unplanned"],
         participants_women=women,
         participants_total=women + (held["men"] or 0) + (held["other"] or 0),
         year=year,

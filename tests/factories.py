@@ -117,7 +117,6 @@ class ActivityPlanFactory(factory.django.DjangoModelFactory[ActivityPlan]):
 
     title = factory.Sequence(lambda n: f"Plan {n}")
     year = dt.date.today().year
-    owner_unit = "International unit"
 
 
 class PlannedActivityFactory(factory.django.DjangoModelFactory[PlannedActivity]):

@@ -130,7 +130,13 @@ def _plans(
     if end := filters.get("month_to"):
         planned = planned.filter(plan__year__lte=end.year)
     targets = list(
-        planned.values("plan", "plan__title", "plan__year", "plan__owner_unit")
+        planned.values(
+            "plan",
+            "plan__title",
+            "plan__year",
+            "plan__member_organisation__name",
+            "plan__partner__name",
+        )
         .annotate(target=Sum("target_count"))
         .order_by("-plan__year", "plan__title")
     )
@@ -143,7 +149,8 @@ def _plans(
     )
     rows = []
     for row in targets:
-        label = f"{row['plan__title']}, {row['plan__owner_unit']}"
+        unit = row["plan__member_organisation__name"] or row["plan__partner__name"]
+        label = f"{row['plan__title']}, {unit}" if unit else row["plan__title"]
         rows.append(
             Row(
                 label,

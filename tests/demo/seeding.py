@@ -83,7 +83,7 @@ def natural_key(row: models.Model) -> str:
         case ChangeType() | TargetGroup():
             return row.code
         case ActivityPlan():
-            return f"{row.year} / {row.owner_unit} / {row.title}"
+            return f"{row.year} / {row.unit or 'staff'} / {row.title}"
         case PlannedActivity():
             return f"{natural_key(row.plan)} / {row.title}"
         case Risk():
@@ -135,6 +135,11 @@ def remove_demo_data() -> None:
         Outbox,
     )
     for model in (*derived, *DEMO_MODELS):
+        if model is MemberOrganisation:
+            # Branches protect their district: the leaves first.
+            while MemberOrganisation.objects.exists():
+                MemberOrganisation.objects.filter(branches__isnull=True).delete()
+            continue
         model._default_manager.all().delete()
 
 

@@ -209,6 +209,11 @@ _ACTIVITIES = (
         "activity-list", "/activities/?date_after=2025-01-01&date_before=2025-12-31", variant=True
     ),
 )
+# Activity plans, followed up item by item; the printable follow-up of the first plan listed.
+_PLANS = (
+    Step("plan-list", "/plans/", shot="plan-list"),
+    Step("plan-detail", "/plans/", follow=("plan-detail",), shot="plan-detail"),
+)
 _NOT_FOUND = (Step("partner-detail", "/partners/999999/", status=404),)
 # Self-assessments. A partner's draft of this year is opened by ``start_assessment`` first (the
 # demo has one for the `partner` login's organisation only).
@@ -323,6 +328,7 @@ _STAFF = (
     *_PROGRAMMES,
     *_RESULTS,
     *_ACTIVITIES,
+    *_PLANS,
     *_STORIES,
     *_STORY_WORK,
     *_REPORT,
@@ -360,6 +366,8 @@ _PARTNER = (
     Step("network-list", "/networks/"),
     *_PROGRAMMES,
     *_ACTIVITIES,
+    # The demo's partners keep no plan of their own yet: an empty list.
+    Step("plan-list", "/plans/"),
     *_STORIES,
     *_STORY_WORK,
     *_REPORT,
@@ -380,6 +388,7 @@ _MEMBER = (
     _PROGRAM_RESULTS,
     _INDICATOR_RESULTS,
     _PORTFOLIO,
+    *_PLANS,
     # Network members see verified stories only.
     *(step for step in _STORIES if step.name != "story-detail"),
     Step("story-detail", "/stories/", follow=("story-detail",)),

@@ -139,6 +139,18 @@ def _project_indicator_args(world: World, kind: str) -> Args:
     return [project.pk, made.pk], project
 
 
+def _plan_args(world: World, kind: str) -> Args:
+    """A plan of a partner ("own", "foreign", "confidential") or of the member's organisation
+    ("unit")."""
+    if kind == "unit":
+        plan = factories.ActivityPlanFactory.create(
+            member_organisation=world.users["member"].member_organisation
+        )
+    else:
+        plan = factories.ActivityPlanFactory.create(partner=_partner(world, kind))
+    return _pk(plan)
+
+
 def _story_args(world: World, kind: str) -> Args:
     """The world's stories: verified, with consent to quote (network members may see them)."""
     return _pk(_story(world, kind))
@@ -633,6 +645,13 @@ EXPECTATIONS: dict[str, Page] = {
     "result-evidence": Page(get=_managed(OK), args=_evidence_args),
     # Activities: the organisation's staff and partners' own users (network members see none).
     "activity-list": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS))}),
+    # Activity plans: staff see every one (officers none of a confidential partner's), a
+    # partner's users their organisation's, a member organisation's users their own units'.
+    "plan-list": _list_page(),
+    "plan-detail": Page(
+        get={**_managed(OK), "unit": _only((*STAFF, "member"))},
+        args=_plan_args,
+    ),
     # --- Reports: everyone with a role reads its own scope of the figures (DESIGN §4)
     "report": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS, "member"))}),
     # Members read the self-assessments in one table under the disclosure rule; staff are sent

@@ -1,4 +1,5 @@
-// The "before the dialogue" page: a Print button (CSP allows no inline script, so it is here).
+// A Print button on pages made to be printed (the dialogue brief, a plan's follow-up): CSP
+// allows no inline script, so it is here.
 // Without JavaScript the button stays hidden and the browser's own print works the same.
 (function () {
   "use strict";

@@ -1,0 +1,141 @@
+"""What the plan pages show: each plan's items followed up one by one (``programs.followup``),
+read in a fixed number of queries whatever the number of plans and items."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from portal.access import as_user
+from programs import followup
+from programs.models import Activity, ActivityPlan, PlannedActivity
+from programs.selectors import (
+    confidential_activity,
+    unplanned_activities,
+    visible_activity_plans,
+    visible_planned_activities,
+)
+
+if TYPE_CHECKING:
+    from portal.access import AnyUser
+
+
+@dataclass
+class ItemRow:
+    item: PlannedActivity
+    follow_up: followup.ItemFollowUp
+    activities: list[Activity] = field(default_factory=list)
+
+
+@dataclass
+class PlanPage:
+    plan: ActivityPlan
+    items: list[ItemRow]
+    unplanned: list[Activity]
+    branch_plans: list[PlanSummary]
+    today: dt.date
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return _counts(row.follow_up for row in self.items)
+
+
+@dataclass
+class PlanSummary:
+    plan: ActivityPlan
+    counts: dict[str, int]
+    items: int
+
+
+def _counts(rows: object) -> dict[str, int]:
+    counts = dict.fromkeys(followup.Status.values, 0)
+    for row in rows:  # type: ignore[attr-defined]
+        counts[row.status] += 1
+    return counts
+
+
+def _followed(
+    items: list[PlannedActivity], held: dict[int, int], today: dt.date
+) -> dict[int, followup.ItemFollowUp]:
+    rows: dict[int, followup.ItemFollowUp] = {}
+    for item in items:
+        (row,) = followup.follow_up(
+            item.plan.year,
+            [(item.pk, item.title, item.kind, item.target_count, item.quarter)],
+            held,
+            today,
+        )
+        rows[item.pk] = row
+    return rows
+
+
+def _held(user: AnyUser, items: QuerySet[PlannedActivity]) -> QuerySet[Activity]:
+    """The activities held of these items, those of a confidential partner only for those who
+    may identify it."""
+    activities = Activity.objects.filter(planned__in=items.values("pk"))
+    viewer = as_user(user)
+    if viewer is None or not viewer.sees_confidential:
+        activities = activities.exclude(confidential_activity())
+    return activities
+
+
+def _held_counts(user: AnyUser, items: QuerySet[PlannedActivity]) -> dict[int, int]:
+    return dict(
+        _held(user, items)
+        .values("planned_id")
+        .annotate(n=Count("pk"))
+        .values_list("planned_id", "n")
+        .order_by()
+    )
+
+
+def summaries(
+    user: AnyUser, plans: QuerySet[ActivityPlan], today: dt.date | None = None
+) -> list[PlanSummary]:
+    """Each plan with how many of its items are done, on track, behind and missed: three
+    queries for any number of plans."""
+    today = today or timezone.localdate()
+    plan_list = list(plans.select_related("member_organisation", "partner", "program"))
+    items_query = visible_planned_activities(user).filter(plan__in=[p.pk for p in plan_list])
+    items = list(items_query.select_related("plan"))
+    rows = _followed(items, _held_counts(user, items_query), today)
+    by_plan: dict[int, list[followup.ItemFollowUp]] = defaultdict(list)
+    for item in items:
+        by_plan[item.plan_id].append(rows[item.pk])
+    return [
+        PlanSummary(plan, _counts(by_plan.get(plan.pk, [])), len(by_plan.get(plan.pk, [])))
+        for plan in plan_list
+    ]
+
+
+def plan_page(user: AnyUser, plan: ActivityPlan, today: dt.date | None = None) -> PlanPage:
+    """One plan followed up item by item, with the activities held of each, what its unit held
+    that no item asked for, and the plans of its branches filed under it."""
+    today = today or timezone.localdate()
+    items_query = visible_planned_activities(user).filter(plan=plan)
+    items = list(
+        items_query.select_related("plan", "network", "project").order_by(
+            "quarter", "date", "title"
+        )
+    )
+    rows = _followed(items, _held_counts(user, items_query), today)
+    by_item: dict[int, list[Activity]] = defaultdict(list)
+    for activity in _held(user, items_query).order_by("date", "pk"):
+        by_item[activity.planned_id].append(activity)  # type: ignore[index]
+    unplanned = unplanned_activities(plan)
+    viewer = as_user(user)
+    if viewer is None or not viewer.sees_confidential:
+        unplanned = unplanned.exclude(confidential_activity())
+    branches = visible_activity_plans(user).filter(parent=plan).order_by("title")
+    return PlanPage(
+        plan,
+        [ItemRow(item, rows[item.pk], by_item.get(item.pk, [])) for item in items],
+        list(unplanned.order_by("date", "pk")),
+        summaries(user, branches, today),
+        today,
+    )
