@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django_countries import countries
 
-from partners.models import Partner
+from partners.models import MemberOrganisation, Partner
 from partners.selectors import member_network_ids, member_unit_ids, visible_partners
 from portal.access import (
     as_user,
@@ -104,6 +104,37 @@ def visible_planned_activities(user: AnyUser) -> QuerySet[PlannedActivity]:
     if viewer is not None and not viewer.sees_confidential:
         planned = planned.exclude(project__partner__is_confidential=True)
     return planned
+
+
+def plan_member_units(user: AnyUser) -> QuerySet[MemberOrganisation]:
+    """The member organisations and branches whose plans the viewer may keep: a member
+    organisation's users their own and its branches'; staff every one."""
+    viewer = as_user(user)
+    if viewer is None:
+        return MemberOrganisation.objects.none()
+    if viewer.is_portal_staff:
+        return MemberOrganisation.objects.all()
+    if viewer.is_network_member:
+        return MemberOrganisation.objects.filter(pk__in=member_unit_ids(viewer))
+    return MemberOrganisation.objects.none()
+
+
+def may_keep_plan(user: AnyUser, plan: ActivityPlan) -> bool:
+    """Whether the viewer may write this plan (new or stored), its items and the activities
+    held of it: its unit's own users, and the staff who see it (a partner's plan: the staff who
+    see the partner)."""
+    viewer = as_user(user)
+    if viewer is None:
+        return False
+    if viewer.is_portal_staff:
+        if plan.partner_id is not None:
+            return visible_partners(viewer).filter(pk=plan.partner_id).exists()
+        return True
+    if viewer.is_partner_user:
+        return plan.member_organisation_id is None and plan.partner_id == own_partner_id(viewer)
+    if viewer.is_network_member:
+        return plan.partner_id is None and plan.member_organisation_id in member_unit_ids(viewer)
+    return False
 
 
 def get_plan_for_user(

@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils.translation import gettext as _
 
 from portal import outbox
-from programs.models import Activity, Program, Project
+from programs import selectors
+from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
 
 
 def _everyone_stale(*subjects: str) -> None:
@@ -112,3 +115,71 @@ def activity_delete(*, actor: Any, activity: Activity) -> None:
     partner_id = _activity_partner(activity.pk)
     activity.delete()
     _activity_stale(partner_id)
+
+
+# --- Plans kept by their units in the portal (docs/plans.md) ---------------------------------
+
+
+def _refuse_unless_keeper(actor: Any, plan: ActivityPlan) -> None:
+    """The actor must be allowed to keep the plan as stored and as it is about to be saved."""
+    if plan.pk is not None:
+        stored = ActivityPlan.objects.get(pk=plan.pk)
+        if not selectors.may_keep_plan(actor, stored):
+            raise PermissionDenied
+    if not selectors.may_keep_plan(actor, plan):
+        raise PermissionDenied
+
+
+def _validate_parent(plan: ActivityPlan) -> None:
+    parent = plan.parent
+    if parent is None:
+        return
+    unit = plan.member_organisation
+    if parent.year != plan.year or unit is None or parent.member_organisation_id != unit.parent_id:
+        raise ValidationError(
+            {"parent": _("A plan files under the plan of its own district, for the same year.")}
+        )
+
+
+@transaction.atomic
+def keep_plan(*, actor: Any, plan: ActivityPlan) -> ActivityPlan:
+    """A plan created or changed in the portal by its unit's users or staff."""
+    _refuse_unless_keeper(actor, plan)
+    plan.full_clean()
+    _validate_parent(plan)
+    duplicate = ActivityPlan.objects.filter(
+        year=plan.year,
+        title=plan.title,
+        member_organisation=plan.member_organisation,
+        partner=plan.partner,
+    ).exclude(pk=plan.pk)
+    if duplicate.exists():
+        raise ValidationError({"title": _("The unit already has a plan of that title that year.")})
+    return plan_save(actor=actor, plan=plan, changed_fields=())  # type: ignore[return-value]
+
+
+@transaction.atomic
+def keep_planned_item(*, actor: Any, item: PlannedActivity) -> PlannedActivity:
+    """A planned item added to or changed in a plan its actor may keep."""
+    _refuse_unless_keeper(actor, item.plan)
+    if item.pk is not None and PlannedActivity.objects.get(pk=item.pk).plan_id != item.plan_id:
+        raise PermissionDenied
+    item.full_clean()
+    return plan_save(actor=actor, plan=item, changed_fields=())  # type: ignore[return-value]
+
+
+@transaction.atomic
+def record_held(*, actor: Any, plan: ActivityPlan, activity: Activity) -> Activity:
+    """An activity held by the plan's unit, against one of the plan's items or unplanned: it
+    belongs to the plan's unit (a partner's through the item's project where it has one)."""
+    _refuse_unless_keeper(actor, plan)
+    item = activity.planned
+    if item is not None and item.plan_id != plan.pk:
+        raise PermissionDenied
+    if activity.date is not None and activity.date.year != plan.year:
+        raise ValidationError({"date": _("The date lies outside the plan's year.")})
+    activity.member_organisation = plan.member_organisation
+    activity.partner = plan.partner
+    activity.project = item.project if item is not None else None
+    activity.full_clean()
+    return activity_save(actor=actor, activity=activity, changed_fields=())

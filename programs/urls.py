@@ -10,7 +10,12 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project_detail, name="project-detail"),
     path("activities/", views.activity_list, name="activity-list"),
     path("plans/", views.plan_list, name="plan-list"),
+    path("plans/new/", views.plan_edit, name="plan-create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="plan-edit"),
+    path("plans/<int:pk>/items/new/", views.plan_item_edit, name="plan-item-create"),
+    path("plans/<int:pk>/items/<int:item>/", views.plan_item_edit, name="plan-item-edit"),
+    path("plans/<int:pk>/held/", views.plan_held, name="plan-held"),
     re_path(
         rf"^activities/export\.{FORMAT_PATTERN}$", views.activity_export, name="activity-export"
     ),

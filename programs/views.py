@@ -1,24 +1,35 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from partners.selectors import visible_networks
 from portal import exports
+from portal.access import denied_as_not_found, own_partner_id
+from portal.forms import add_validation_error
 from portal.pagination import paginate
 from portal.sections import sections_for
 from programs import exports as activity_exports
 from programs import plans as plan_pages
+from programs import services
 from programs.filters import ActivityFilter, ProjectFilter
-from programs.models import ActivityPlan, FocusArea
+from programs.forms import HeldActivityForm, PlanForm, PlannedItemForm
+from programs.models import Activity, ActivityPlan, FocusArea, PlannedActivity
 from programs.selectors import (
     get_plan_for_user,
     get_program_for_user,
     get_project_for_user,
+    may_keep_plan,
     visible_activities,
     visible_activity_plans,
     visible_programs,
@@ -172,5 +183,115 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "programs/plan_detail.html",
-        {"page": plan_pages.plan_page(request.user, plan)},
+        {
+            "page": plan_pages.plan_page(request.user, plan),
+            "keeps": may_keep_plan(request.user, plan),
+        },
+    )
+
+
+def _form_page(
+    request: HttpRequest, form: Any, *, heading: str, cancel: str, plan: ActivityPlan | None
+) -> HttpResponse:
+    return render(
+        request,
+        "programs/plan_form.html",
+        {"form": form, "heading": heading, "cancel": cancel, "plan": plan},
+    )
+
+
+def _kept_plan(request: HttpRequest, pk: int) -> ActivityPlan:
+    """A stored plan the viewer may see and keep; 404 otherwise (a 403 would confirm it)."""
+    plan = get_plan_for_user(request.user, pk, request=request)
+    if not may_keep_plan(request.user, plan):
+        raise PermissionDenied
+    return plan
+
+
+@require_http_methods(["GET", "POST"])
+@denied_as_not_found
+def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """A new plan of one of the viewer's units, or a plan's title, year, unit and programme."""
+    user = request.user
+    if pk is not None:
+        plan = _kept_plan(request, pk)
+    else:
+        plan = ActivityPlan(year=timezone.localdate().year)
+        if getattr(user, "is_partner_user", False):
+            plan.partner_id = own_partner_id(user)  # type: ignore[arg-type]
+        elif not (
+            getattr(user, "is_portal_staff", False) or getattr(user, "is_network_member", False)
+        ):
+            raise PermissionDenied
+    form = PlanForm(request.POST or None, instance=plan, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.keep_plan(actor=user, plan=form.instance)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The plan is saved."))
+            return redirect("plan-detail", pk=form.instance.pk)
+    return _form_page(
+        request,
+        form,
+        heading=_("Edit the plan") if pk is not None else _("A new activity plan"),
+        cancel=reverse("plan-detail", args=[pk]) if pk is not None else reverse("plan-list"),
+        plan=plan if pk is not None else None,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@denied_as_not_found
+def plan_item_edit(request: HttpRequest, pk: int, item: int | None = None) -> HttpResponse:
+    """A planned activity added to the plan, or changed."""
+    plan = _kept_plan(request, pk)
+    planned = (
+        get_object_or_404(PlannedActivity, pk=item, plan=plan)
+        if item is not None
+        else PlannedActivity(plan=plan)
+    )
+    form = PlannedItemForm(request.POST or None, instance=planned, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.keep_planned_item(actor=request.user, item=form.instance)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The planned activity is saved."))
+            return redirect("plan-detail", pk=plan.pk)
+    return _form_page(
+        request,
+        form,
+        heading=_("Edit the planned activity") if item is not None else _("Add a planned activity"),
+        cancel=reverse("plan-detail", args=[plan.pk]),
+        plan=plan,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@denied_as_not_found
+def plan_held(request: HttpRequest, pk: int) -> HttpResponse:
+    """An activity the plan's unit held, against one of its items or without a plan."""
+    plan = _kept_plan(request, pk)
+    initial = {}
+    if request.GET.get("item", "").isdigit():
+        initial["planned"] = request.GET["item"]
+    form = HeldActivityForm(
+        request.POST or None, instance=Activity(), plan=plan, user=request.user, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_held(actor=request.user, plan=plan, activity=form.instance)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The activity is recorded."))
+            return redirect("plan-detail", pk=plan.pk)
+    return _form_page(
+        request,
+        form,
+        heading=_("Record an activity held"),
+        cancel=reverse("plan-detail", args=[plan.pk]),
+        plan=plan,
     )

@@ -214,6 +214,15 @@ _PLANS = (
     Step("plan-list", "/plans/", shot="plan-list"),
     Step("plan-detail", "/plans/", follow=("plan-detail",), shot="plan-detail"),
 )
+# Keeping a plan, as its unit's users do: the forms, and an empty submission's errors.
+_PLAN_WORK = (
+    Step("plan-create", "/plans/", follow=("plan-create",), shot="plan-create"),
+    Step("plan-create", "/plans/new/", submit="Save", variant=True),
+    Step("plan-edit", "/plans/", follow=("plan-detail", "plan-edit")),
+    Step("plan-item-create", "/plans/", follow=("plan-detail", "plan-item-create")),
+    Step("plan-item-edit", "/plans/", follow=("plan-detail", "plan-item-edit")),
+    Step("plan-held", "/plans/", follow=("plan-detail", "plan-held"), shot="plan-held"),
+)
 _NOT_FOUND = (Step("partner-detail", "/partners/999999/", status=404),)
 # Self-assessments. A partner's draft of this year is opened by ``start_assessment`` first (the
 # demo has one for the `partner` login's organisation only).
@@ -389,6 +398,7 @@ _MEMBER = (
     _INDICATOR_RESULTS,
     _PORTFOLIO,
     *_PLANS,
+    *_PLAN_WORK,
     # Network members see verified stories only.
     *(step for step in _STORIES if step.name != "story-detail"),
     Step("story-detail", "/stories/", follow=("story-detail",)),

@@ -32,6 +32,9 @@ from dialogues.models import Dialogue
 from partners.regions import Region
 from portal.forms import OneTimeCodeForm
 from portal.models import User
+from programs import services as program_services
+from programs.forms import HeldActivityForm, PlanForm, PlannedItemForm
+from programs.models import Activity, ActivityPlan, PlannedActivity
 from progress import links, services
 from progress.forms import CommentForm, ReviewForm, StoryForm
 from progress.link_forms import LinkForm, LinkStoryForm
@@ -462,6 +465,70 @@ def test_the_results_admin_figure_form(world: World) -> None:
                 results_services.actual_save(actor=user, actual=form.instance)
                 transaction.set_rollback(True)
         assert not Actual.objects.exists()
+
+    run()
+
+
+def test_the_plan_forms(world: World) -> None:
+    """A plan, a planned item and an activity held, as a member keeps its plan: valid input
+    saves through the service or is a ValidationError on the form, never anything else."""
+    member = world.users["member"]
+    plan = factories.ActivityPlanFactory.create(
+        member_organisation=member.member_organisation, year=2026
+    )
+    item = factories.PlannedActivityFactory.create(plan=plan)
+    number = st.one_of(st.integers(-3, 500).map(str), st.sampled_from(["", "x", "1e9"]))
+    day = st.one_of(st.dates().map(str), st.text(max_size=12))
+
+    @FUZZ
+    @given(
+        generated=from_form(
+            PlanForm,  # type: ignore[arg-type]
+            form_kwargs={"user": member, "instance": ActivityPlan()},
+            title=TEXT,
+            year=number,
+        ),
+        planned=from_form(
+            PlannedItemForm,  # type: ignore[arg-type]
+            form_kwargs={"user": member, "instance": PlannedActivity(plan=plan)},
+            title=TEXT,
+            responsible=TEXT,
+            target_count=number,
+            quarter=number,
+            date=day,
+        ),
+        held=from_form(
+            HeldActivityForm,  # type: ignore[arg-type]
+            form_kwargs={"user": member, "plan": plan, "instance": Activity()},
+            planned=st.sampled_from([item.pk, "", -1, "x"]),
+            title=TEXT,
+            place=TEXT,
+            notes=TEXT,
+            date=day,
+            participants_women=number,
+            participants_men=number,
+            participants_other=number,
+            participants_youth=number,
+        ),
+    )
+    def run(generated: PlanForm, planned: PlannedItemForm, held: HeldActivityForm) -> None:
+        form = PlanForm(data=generated.data, instance=ActivityPlan(), user=member)
+        if _valid_or_errors(form, "PlanForm"):
+            _rolled_back(lambda: program_services.keep_plan(actor=member, plan=form.instance))
+        item_form = PlannedItemForm(
+            data=planned.data, instance=PlannedActivity(plan=plan), user=member
+        )
+        if _valid_or_errors(item_form, "PlannedItemForm"):
+            _rolled_back(
+                lambda: program_services.keep_planned_item(actor=member, item=item_form.instance)
+            )
+        held_form = HeldActivityForm(data=held.data, instance=Activity(), plan=plan, user=member)
+        if _valid_or_errors(held_form, "HeldActivityForm"):
+            _rolled_back(
+                lambda: program_services.record_held(
+                    actor=member, plan=plan, activity=held_form.instance
+                )
+            )
 
     run()
 

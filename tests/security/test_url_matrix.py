@@ -151,6 +151,12 @@ def _plan_args(world: World, kind: str) -> Args:
     return _pk(plan)
 
 
+def _plan_item_args(world: World, kind: str) -> Args:
+    args, plan = _plan_args(world, kind)
+    item = factories.PlannedActivityFactory.create(plan=plan)
+    return [*args, item.pk], plan
+
+
 def _story_args(world: World, kind: str) -> Args:
     """The world's stories: verified, with consent to quote (network members may see them)."""
     return _pk(_story(world, kind))
@@ -652,6 +658,22 @@ EXPECTATIONS: dict[str, Page] = {
         get={**_managed(OK), "unit": _only((*STAFF, "member"))},
         args=_plan_args,
     ),
+    # Keeping a plan: its unit's own users and the staff who see it (empty POSTs re-show the
+    # form with its errors).
+    "plan-create": Page(get={NO_OBJECT: _each(OK)}, wrong_method="delete"),
+    **{
+        name: Page(
+            get={**_managed(OK), "unit": _only((*STAFF, "member"))},
+            args=args,
+            wrong_method="delete",
+        )
+        for name, args in (
+            ("plan-edit", _plan_args),
+            ("plan-item-create", _plan_args),
+            ("plan-item-edit", _plan_item_args),
+            ("plan-held", _plan_args),
+        )
+    },
     # --- Reports: everyone with a role reads its own scope of the figures (DESIGN §4)
     "report": Page(get={NO_OBJECT: _only((*STAFF, *PARTNERS, "member"))}),
     # Members read the self-assessments in one table under the disclosure rule; staff are sent
