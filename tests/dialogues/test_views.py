@@ -309,6 +309,7 @@ def test_the_query_counts_stay_the_same_as_dialogues_grow(
 # person's reviews due); the self-assessments' section two on the partner page for its users
 # (their rounds, and whether this period's is submitted); the latest activities one; the
 # results reports one on each (the spans the partner's users owe, none here; the reports waiting
-# for this person's review).
+# for this person's review); the plans' follow-up one on the dashboard (how often each of the
+# year's planned items was held).
 PARTNER_PAGE_QUERIES = 14
-DASHBOARD_QUERIES = 16
+DASHBOARD_QUERIES = 17
