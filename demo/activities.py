@@ -106,10 +106,13 @@ def seed_activities(
     plans: dict[tuple[str, int], ActivityPlan] = {}
     for plan_spec in data.activities.plans:
         unit = members[plan_spec.member] if plan_spec.member else None
+        own_partner = (
+            Partner.objects.get(name=plan_spec.partner) if plan_spec.partner else None
+        )
         plan, _ = ActivityPlan.objects.update_or_create(
             year=plan_spec.year,
             member_organisation=unit,
-            partner=None,
+            partner=own_partner,
             title=plan_spec.title,
             defaults={
                 "program": programs[plan_spec.program] if plan_spec.program else None,
@@ -148,7 +151,7 @@ def seed_activities(
                     title=title,
                     defaults={
                         "project": project,
-                        "partner": project.partner if project else None,
+                        "partner": project.partner if project else own_partner,
                         "member_organisation": unit,
                         "kind": item.kind,
                         "date": held_on,

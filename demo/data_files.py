@@ -300,7 +300,8 @@ def check_references(data: DemoData) -> None:
         items = [item.project for item in plan.items]
         _require(items, projects, "project", f"{plan.title}")
         _require([plan.member, plan.parent], members, "member organisation", plan.title)
-        if bool(plan.member) == bool(plan.team):
-            raise DemoDataError(f"{plan.title}: give a member organisation or a team, not both.")
+        _require([plan.partner], partners, "partner", plan.title)
+        if sum(bool(unit) for unit in (plan.member, plan.partner, plan.team)) != 1:
+            raise DemoDataError(f"{plan.title}: give one of member, partner or team.")
     _require([extra.project for extra in data.activities.unplanned], projects, "project", "")
     _require([extra.member for extra in data.activities.unplanned], members, "member", "")

@@ -188,20 +188,21 @@ class PlannedSeed:
 
 @dataclass(frozen=True)
 class PlanSeed:
-    """A plan of a member organisation or branch (``member``), or of the secretariat's own
-    staff (``team`` names it); a branch's plan may sit under another unit's plan of the same
+    """A plan of a member organisation or branch (``member``), of a partner (``partner``), or
+    of the secretariat's own staff (``team`` names it); a branch's plan may sit under another unit's plan of the same
     year (``parent``, that unit's name)."""
 
     year: int
     items: tuple[PlannedSeed, ...]
     team: str = ""
     member: str | None = None
+    partner: str | None = None  # a partner's own plan (organisations.toml, by name)
     parent: str | None = None
     program: str | None = None
 
     @property
     def title(self) -> str:
-        return f"{self.member or self.team}: activity plan {self.year}"
+        return f"{self.member or self.partner or self.team}: activity plan {self.year}"
 
 
 @dataclass(frozen=True)

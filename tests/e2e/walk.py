@@ -375,7 +375,8 @@ _PARTNER = (
     Step("network-list", "/networks/"),
     *_PROGRAMMES,
     *_ACTIVITIES,
-    # The demo's partners keep no plan of their own yet: an empty list.
+    # Only the `partner` login's organisation keeps a plan in the demo: the others' lists are
+    # empty, so the partners walk the list only (the members walk the plan pages).
     Step("plan-list", "/plans/"),
     *_STORIES,
     *_STORY_WORK,
