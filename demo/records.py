@@ -189,8 +189,8 @@ class PlannedSeed:
 @dataclass(frozen=True)
 class PlanSeed:
     """A plan of a member organisation or branch (``member``), of a partner (``partner``), or
-    of the secretariat's own staff (``team`` names it); a branch's plan may sit under another unit's plan of the same
-    year (``parent``, that unit's name)."""
+    of the secretariat's own staff (``team`` names it); a branch's plan may sit under another
+    unit's plan of the same year (``parent``, that unit's name)."""
 
     year: int
     items: tuple[PlannedSeed, ...]
