@@ -106,9 +106,7 @@ def seed_activities(
     plans: dict[tuple[str, int], ActivityPlan] = {}
     for plan_spec in data.activities.plans:
         unit = members[plan_spec.member] if plan_spec.member else None
-        own_partner = (
-            Partner.objects.get(name=plan_spec.partner) if plan_spec.partner else None
-        )
+        own_partner = Partner.objects.get(name=plan_spec.partner) if plan_spec.partner else None
         plan, _ = ActivityPlan.objects.update_or_create(
             year=plan_spec.year,
             member_organisation=unit,
