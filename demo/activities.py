@@ -134,6 +134,7 @@ def seed_activities(
                     "quarter": item.quarter,
                     "project": project,
                     "responsible": item.responsible,
+                    "date": item.on,
                 },
             )
             start, end = quarter_window(plan_spec.year, item.quarter)

@@ -184,6 +184,7 @@ class PlannedSeed:
     project: str | None = None  # a project's key
     responsible: str = ""
     held: int | None = None  # how many times by the anchor date; None: drawn from the seed
+    on: date | None = None  # the day, where it is set (its quarter follows)
 
 
 @dataclass(frozen=True)

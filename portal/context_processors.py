@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("story-list"), _("Stories")),
             (reverse("activity-list"), _("Activities")),
             (reverse("plan-list"), _("Plans")),
+            (reverse("calendar"), _("Calendar")),
             (reverse("report"), _("Reports")),
             (reverse("dialogue-list"), _("Dialogues")),
             (reverse("analysis-list"), _("Analyses")),
@@ -35,6 +36,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("dialogue-list"), _("Dialogues")),
             (reverse("activity-list"), _("Activities")),
             (reverse("plan-list"), _("Plans")),
+            (reverse("calendar"), _("Calendar")),
             (reverse("assessment-home"), _("Self-assessment")),
             (reverse("report"), _("Report")),
             (reverse("program-list"), _("Programmes")),
@@ -47,6 +49,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("partner-list"), _("Partners")),
             (reverse("program-list"), _("Programmes")),
             (reverse("plan-list"), _("Our plans")),
+            (reverse("calendar"), _("Calendar")),
             (reverse("story-list"), _("Stories")),
             (reverse("report"), _("Report")),
         ]

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partners.models import MemberOrganisation, SolidarityNetwork
 from partners.selectors import visible_networks
 from programs.models import Activity, ActivityPlan, PlannedActivity
 from programs.selectors import (
@@ -111,3 +112,20 @@ class HeldActivityForm(forms.ModelForm):
                 "participants_youth", _("There cannot be more young people than participants.")
             )
         return cleaned
+
+
+class CalendarFilter(forms.Form):
+    network = forms.ModelChoiceField(
+        label=_("Network"), queryset=SolidarityNetwork.objects.none(), required=False
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=MemberOrganisation.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = visible_networks(user).order_by("name")  # type: ignore[attr-defined]
+        if getattr(user, "is_network_member", False):
+            self.fields["unit"].queryset = plan_member_units(user).order_by("name")  # type: ignore[attr-defined]
+        else:
+            del self.fields["unit"]

@@ -377,3 +377,24 @@ class Activity(models.Model):
     @property
     def participants_total(self) -> int:
         return self.participants_women + self.participants_men + self.participants_other
+
+
+class CalendarFeed(models.Model):
+    """A person's calendar subscription: the secret in its address is the only key, so a new
+    one (or none) revokes the old address at once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(_("secret"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar subscription")
+        verbose_name_plural = _("calendar subscriptions")
+
+    def __str__(self) -> str:
+        return f"{_('Calendar subscription')} #{self.pk}"

@@ -151,6 +151,22 @@ def get_plan_for_user(
     return plan
 
 
+def calendar_activities(user: AnyUser) -> QuerySet[Activity]:
+    """The held activities on the viewer's calendar: staff and partner users those they see;
+    a member organisation's users their own units' (and those held of their units' plans)."""
+    viewer = as_user(user)
+    if viewer is None:
+        return Activity.objects.none()
+    if viewer.is_portal_staff or viewer.is_partner_user:
+        return visible_activities(viewer)
+    if viewer.is_network_member:
+        units = member_unit_ids(viewer)
+        return Activity.objects.filter(
+            Q(member_organisation_id__in=units) | Q(planned__plan__member_organisation_id__in=units)
+        )
+    return Activity.objects.none()
+
+
 def unplanned_activities(plan: ActivityPlan) -> QuerySet[Activity]:
     """What the plan's unit held in the plan's year that no planned item asked for: shown
     beside the follow-up, never counted as held against it. The secretariat's own plans share

@@ -9,6 +9,7 @@ saves through here (``portal.admin_scoping.register_writes``).
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,7 +20,14 @@ from django.utils.translation import gettext as _
 
 from portal import outbox
 from programs import selectors
-from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
+from programs.models import (
+    Activity,
+    ActivityPlan,
+    CalendarFeed,
+    PlannedActivity,
+    Program,
+    Project,
+)
 
 
 def _everyone_stale(*subjects: str) -> None:
@@ -183,3 +191,23 @@ def record_held(*, actor: Any, plan: ActivityPlan, activity: Activity) -> Activi
     activity.project = item.project if item is not None else None
     activity.full_clean()
     return activity_save(actor=actor, activity=activity, changed_fields=())
+
+
+# --- Calendar subscriptions --------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_renew(*, actor: Any) -> CalendarFeed:
+    """A new secret address for the person's calendar feed; the old address stops working."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied
+    feed, _created = CalendarFeed.objects.update_or_create(
+        user=actor, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, actor: Any) -> None:
+    """No feed address at all: the calendar services that fetched it get nothing more."""
+    CalendarFeed.objects.filter(user=actor).delete()

@@ -16,6 +16,9 @@ urlpatterns = [
     path("plans/<int:pk>/items/new/", views.plan_item_edit, name="plan-item-create"),
     path("plans/<int:pk>/items/<int:item>/", views.plan_item_edit, name="plan-item-edit"),
     path("plans/<int:pk>/held/", views.plan_held, name="plan-held"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/subscription/", views.calendar_subscription, name="calendar-subscription"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
     re_path(
         rf"^activities/export\.{FORMAT_PATTERN}$", views.activity_export, name="activity-export"
     ),

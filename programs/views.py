@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -19,12 +20,13 @@ from portal.access import denied_as_not_found, own_partner_id
 from portal.forms import add_validation_error
 from portal.pagination import paginate
 from portal.sections import sections_for
+from programs import calendar as plan_calendar
 from programs import exports as activity_exports
 from programs import plans as plan_pages
 from programs import services
 from programs.filters import ActivityFilter, ProjectFilter
-from programs.forms import HeldActivityForm, PlanForm, PlannedItemForm
-from programs.models import Activity, ActivityPlan, FocusArea, PlannedActivity
+from programs.forms import CalendarFilter, HeldActivityForm, PlanForm, PlannedItemForm
+from programs.models import Activity, ActivityPlan, CalendarFeed, FocusArea, PlannedActivity
 from programs.selectors import (
     get_plan_for_user,
     get_program_for_user,
@@ -295,3 +297,66 @@ def plan_held(request: HttpRequest, pk: int) -> HttpResponse:
         cancel=reverse("plan-detail", args=[plan.pk]),
         plan=plan,
     )
+
+
+@require_GET
+def calendar(request: HttpRequest) -> HttpResponse:
+    """Coming and past activities of the viewer's units and networks, by day."""
+    form = CalendarFilter(request.GET or None, user=request.user)
+    network = unit = None
+    if form.is_valid():
+        network = form.cleaned_data["network"].pk if form.cleaned_data["network"] else None
+        unit = form.cleaned_data["unit"].pk if form.cleaned_data.get("unit") else None
+    start, end = plan_calendar.page_window()
+    feed = CalendarFeed.objects.filter(user=request.user).first()  # type: ignore[misc]
+    return render(
+        request,
+        "programs/calendar.html",
+        {
+            "form": form,
+            "entries": plan_calendar.entries(
+                request.user, start=start, end=end, network=network, unit=unit
+            ),
+            "today": timezone.localdate(),
+            "start": start,
+            "end": end,
+            "feed_url": request.build_absolute_uri(reverse("calendar-feed", args=[feed.token]))
+            if feed
+            else "",
+        },
+    )
+
+
+@require_http_methods(["POST"])
+def calendar_subscription(request: HttpRequest) -> HttpResponse:
+    """A new secret feed address (the old one stops working), or none."""
+    if request.POST.get("action") == "revoke":
+        services.calendar_feed_revoke(actor=request.user)
+        messages.success(request, _("The calendar address no longer works."))
+    else:
+        services.calendar_feed_renew(actor=request.user)
+        messages.success(
+            request, _("A new calendar address is ready; the old one no longer works.")
+        )
+    return redirect("calendar")
+
+
+@login_not_required
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The iCalendar feed behind a person's secret address, for calendar programs that cannot
+    log in: what that person sees, never a confidential partner's activity."""
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token, user__is_active=True)
+        .first()
+    )
+    if feed is None:
+        raise Http404
+    body = plan_calendar.feed_bytes(
+        feed.user, name=_("Solidarity portal"), host=request.get_host().split(":")[0]
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="calendar.ics"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -37,6 +37,8 @@ NOT_WALKED = {
     "risk-share": "a POST that redirects to the risk",
     "result-report-review": "a POST that redirects to the report (its form is on that page)",
     "result-evidence": "a file; the demo reports cite stories but attach no documents",
+    "calendar-subscription": "a POST that redirects to the calendar (its form is on that page)",
+    "calendar-feed": "an iCalendar file, for calendar programs",
 }
 
 

@@ -213,6 +213,7 @@ _ACTIVITIES = (
 _PLANS = (
     Step("plan-list", "/plans/", shot="plan-list"),
     Step("plan-detail", "/plans/", follow=("plan-detail",), shot="plan-detail"),
+    Step("calendar", "/calendar/", shot="calendar"),
 )
 # Keeping a plan, as its unit's users do: the forms, and an empty submission's errors.
 _PLAN_WORK = (
@@ -378,6 +379,7 @@ _PARTNER = (
     # Only the `partner` login's organisation keeps a plan in the demo: the others' lists are
     # empty, so the partners walk the list only (the members walk the plan pages).
     Step("plan-list", "/plans/"),
+    Step("calendar", "/calendar/"),
     *_STORIES,
     *_STORY_WORK,
     *_REPORT,

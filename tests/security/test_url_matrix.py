@@ -35,7 +35,7 @@ from pytest_django.fixtures import Settings
 from assessments.models import Assessment, DimensionComment, Questionnaire
 from conftest import ROLES, World, login
 from dialogues.models import AgreedAction, Dialogue, DialogueComment
-from programs.models import Program
+from programs.models import CalendarFeed, Program
 from progress import attachments
 from progress.models import ChangeStory, StoryAttachment, StoryEvent, SubmissionLink
 from reporting.models import ReportState
@@ -155,6 +155,14 @@ def _plan_item_args(world: World, kind: str) -> Args:
     args, plan = _plan_args(world, kind)
     item = factories.PlannedActivityFactory.create(plan=plan)
     return [*args, item.pk], plan
+
+
+def _feed_args(world: World, kind: str) -> Args:
+    """The secret address of the staff login's calendar feed."""
+    feed, _created = CalendarFeed.objects.update_or_create(
+        user=world.users["staff"], defaults={"token": f"matrix-{kind}"}
+    )
+    return [feed.token], feed
 
 
 def _story_args(world: World, kind: str) -> Args:
@@ -661,6 +669,18 @@ EXPECTATIONS: dict[str, Page] = {
     # Keeping a plan: its unit's own users and the staff who see it (empty POSTs re-show the
     # form with its errors).
     "plan-create": Page(get={NO_OBJECT: _each(OK)}, wrong_method="delete"),
+    # The calendar of one's units and networks, and one's own feed address (POST only).
+    "calendar": _list_page(),
+    "calendar-subscription": Page(
+        get={NO_OBJECT: _each(NOT_ALLOWED)},
+        post={NO_OBJECT: _each(ANY_REDIRECT)},
+        post_data={"action": "renew"},
+        wrong_method="delete",
+    ),
+    # The feed: its secret address is the key, for calendar programs that cannot log in.
+    "calendar-feed": Page(
+        get={"own": _each(OK, anonymous=OK)}, args=_feed_args, wrong_method_as=ANONYMOUS
+    ),
     **{
         name: Page(
             get={**_managed(OK), "unit": _only((*STAFF, "member"))},
