@@ -89,7 +89,7 @@ class HeldActivityForm(forms.ModelForm):
             "participants_youth",
             "notes",
         ]
-        widgets = {"date": DateInput()}
+        widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, plan: ActivityPlan, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

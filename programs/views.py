@@ -276,9 +276,14 @@ def plan_item_edit(request: HttpRequest, pk: int, item: int | None = None) -> Ht
 def plan_held(request: HttpRequest, pk: int) -> HttpResponse:
     """An activity the plan's unit held, against one of its items or without a plan."""
     plan = _kept_plan(request, pk)
-    initial = {}
-    if request.GET.get("item", "").isdigit():
-        initial["planned"] = request.GET["item"]
+    initial: dict[str, Any] = {}
+    chosen = request.GET.get("item", "")
+    item = plan.planned_activities.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    if item is not None:
+        # From the item's "record held": what is known of it already filled in.
+        initial.update(
+            planned=item.pk, title=item.title, kind=item.kind, format=item.format, date=item.date
+        )
     form = HeldActivityForm(
         request.POST or None, instance=Activity(), plan=plan, user=request.user, initial=initial
     )

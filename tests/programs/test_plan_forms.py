@@ -50,6 +50,9 @@ def test_a_member_plans_a_training_records_it_held_and_sees_it_done(
     item = PlannedActivity.objects.get(plan=plan)
     before = client.get(reverse("plan-detail", args=[plan.pk])).content.decode()
     assert f'data-item="{item.pk}"' in before and 'data-status="done"' not in before
+    # The item's "record held" fills in what is known of it.
+    form = client.get(reverse("plan-held", args=[plan.pk]) + f"?item={item.pk}")
+    assert 'value="Internal feminism training"' in form.content.decode()
     response = client.post(
         reverse("plan-held", args=[plan.pk]),
         {
