@@ -25,6 +25,7 @@ from demo.records import (
     FunderSeed,
     Logins,
     MemberSeed,
+    MembershipRequestSeed,
     MembershipSeed,
     NetworkSeed,
     PartnerSeed,
@@ -252,6 +253,10 @@ def demo_data() -> DemoData:
             _record(PledgeSeed, entry, f"{funding}, monthly pledge {number}")
             for number, entry in enumerate(_entries(networks, "monthly_pledge"), start=1)
         ),
+        membership_requests=tuple(
+            _record(MembershipRequestSeed, entry, f"{funding}, membership request {number}")
+            for number, entry in enumerate(_entries(networks, "membership_request"), start=1)
+        ),
         activities=_activities(_read("activities.toml")),
         stories=_stories(_read("stories.toml")),
     )
@@ -295,6 +300,9 @@ def check_references(data: DemoData) -> None:
         _require([gift.program], programs, "programme", where)
     for member in data.member_organisations:
         _require([member.parent], members, "member organisation", f"parent of {member.name}")
+    for asked in data.membership_requests:
+        _require([asked.member], members, "member organisation", "membership request")
+        _require([asked.network], {n.name for n in data.networks}, "network", "membership request")
     for plan in data.activities.plans:
         _require([plan.program], programs, "programme", f"{plan.title}")
         items = [item.project for item in plan.items]

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import TextChoices
 
-from partners.models import Contribution, MemberOrganisation, Partner
+from partners.models import Contribution, MemberOrganisation, MembershipRequest, Partner
 from portal.models import User
 from programs.models import ActivityFormat, ActivityKind, FocusArea, Funder, Project
 from progress.models import ChangeStory
@@ -127,6 +127,16 @@ class MemberSeed:
     kind: str = choice_of(MemberOrganisation.Kind)
     website: str = ""
     parent: str | None = None  # the district or branch it belongs to
+
+
+@dataclass(frozen=True)
+class MembershipRequestSeed:
+    """A member organisation's request to join or leave a network, waiting for staff."""
+
+    member: str
+    network: str
+    kind: str = choice_of(MembershipRequest.Kind)
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -290,5 +300,6 @@ class DemoData:
     networks: tuple[NetworkSeed, ...]
     contributions: tuple[ContributionSeed, ...]
     monthly_pledges: tuple[PledgeSeed, ...]
+    membership_requests: tuple[MembershipRequestSeed, ...]
     activities: ActivityData
     stories: StoryData

@@ -23,6 +23,7 @@ from partners.models import (
     PSEUDONYM_LENGTH,
     Contribution,
     MemberOrganisation,
+    MembershipRequest,
     NetworkMembership,
     Partner,
     PartnerContact,
@@ -58,6 +59,7 @@ def seed_world(seed: int) -> DemoWorld:
     projects = seed_projects(data, partners, programs)
     networks = seed_networks(data, partners, programs, members)
     seed_contributions(data, members, networks, programs)
+    seed_membership_requests(data, members, networks, users)
     seed_activities(data, section_random(seed, "activities"), programs, projects, members)
     return DemoWorld(partners=partners, programs=programs, projects=projects, users=users)
 
@@ -275,6 +277,29 @@ def monthly_dates(first: date, until: date) -> list[date]:
         year, month = divmod(current.month, 12)
         current = current.replace(year=current.year + year, month=month + 1)
     return dates
+
+
+def seed_membership_requests(
+    data: DemoData,
+    members: dict[str, MemberOrganisation],
+    networks: dict[str, SolidarityNetwork],
+    users: dict[str, User],
+) -> None:
+    """Requests waiting for staff, asked by the first login of each member organisation."""
+    for spec in data.membership_requests:
+        member = members[spec.member]
+        MembershipRequest.objects.get_or_create(
+            network=networks[spec.network],
+            member_organisation=member,
+            status=MembershipRequest.Status.PENDING,
+            defaults={
+                "kind": spec.kind,
+                "note": spec.note,
+                "requested_by": next(
+                    (u for u in users.values() if u.member_organisation_id == member.pk), None
+                ),
+            },
+        )
 
 
 def seed_contributions(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -306,3 +307,67 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%Y-%m-%d}"
+
+
+class MembershipRequest(models.Model):
+    """A member organisation asks to join or to leave a network; staff approve or decline,
+    and an approval opens or closes the membership (``partners.services``)."""
+
+    class Kind(models.TextChoices):
+        JOIN = "join", _("join")
+        LEAVE = "leave", _("leave")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for staff")
+        APPROVED = "approved", _("approved")
+        DECLINED = "declined", _("declined")
+
+    network = models.ForeignKey(
+        SolidarityNetwork,
+        verbose_name=_("network"),
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+    )
+    member_organisation = models.ForeignKey(
+        MemberOrganisation,
+        verbose_name=_("member organisation"),
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+    )
+    kind = models.CharField(_("request"), max_length=8, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership request")
+        verbose_name_plural = _("membership requests")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "member_organisation"],
+                condition=models.Q(status="pending"),
+                name="membership_request_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_organisation} – {self.network} ({self.get_kind_display()})"

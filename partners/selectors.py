@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from partners.models import (
     Contribution,
     MemberOrganisation,
+    MembershipRequest,
     Partner,
     PartnerContact,
     SolidarityNetwork,
@@ -188,3 +189,25 @@ def report_identifies_every_cell(user: AnyUser) -> bool:
     """
     viewer = as_user(user)
     return viewer is not None and (viewer.sees_confidential or not viewer.is_portal_staff)
+
+
+def visible_membership_requests(user: AnyUser) -> QuerySet[MembershipRequest]:
+    """Staff see every request; a member organisation's users their organisation's."""
+    requests = MembershipRequest.objects.all()
+    viewer = as_user(user)
+    if viewer is None:
+        return requests.none()
+    if viewer.is_portal_staff:
+        return requests
+    if viewer.is_network_member:
+        return requests.filter(member_organisation_id=own_member_organisation_id(viewer))
+    return requests.none()
+
+
+def joinable_networks(user: AnyUser) -> QuerySet[SolidarityNetwork]:
+    """For a member organisation's users, the networks their organisation is not in: their
+    names and themes only (a network's partners are for its members)."""
+    viewer = as_user(user)
+    if viewer is None or not viewer.is_network_member:
+        return SolidarityNetwork.objects.none()
+    return SolidarityNetwork.objects.exclude(pk__in=member_network_ids(viewer))

@@ -39,6 +39,7 @@ NOT_WALKED = {
     "result-evidence": "a file; the demo reports cite stories but attach no documents",
     "calendar-subscription": "a POST that redirects to the calendar (its form is on that page)",
     "calendar-feed": "an iCalendar file, for calendar programs",
+    "network-request-decide": "a POST that redirects to the requests (its form is on that page)",
 }
 
 

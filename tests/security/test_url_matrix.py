@@ -35,6 +35,7 @@ from pytest_django.fixtures import Settings
 from assessments.models import Assessment, DimensionComment, Questionnaire
 from conftest import ROLES, World, login
 from dialogues.models import AgreedAction, Dialogue, DialogueComment
+from partners.models import MembershipRequest
 from programs.models import CalendarFeed, Program
 from progress import attachments
 from progress.models import ChangeStory, StoryAttachment, StoryEvent, SubmissionLink
@@ -163,6 +164,25 @@ def _feed_args(world: World, kind: str) -> Args:
         user=world.users["staff"], defaults={"token": f"matrix-{kind}"}
     )
     return [feed.token], feed
+
+
+def _membership_request_args(world: World, kind: str) -> Args:
+    """A waiting request of the member's organisation to join a network it is not in."""
+    organisation = world.users["member"].member_organisation
+    assert organisation is not None
+    asked = MembershipRequest.objects.create(
+        network=factories.NetworkFactory.create(),
+        member_organisation=organisation,
+        kind="join",
+        requested_by=world.users["member"],
+    )
+    return _pk(asked)
+
+
+def _request_decided(obj: Model | None) -> bool:
+    assert isinstance(obj, MembershipRequest)
+    obj.refresh_from_db()
+    return obj.status != MembershipRequest.Status.PENDING
 
 
 def _story_args(world: World, kind: str) -> Args:
@@ -591,6 +611,23 @@ EXPECTATIONS: dict[str, Page] = {
     "partner-list": _list_page(),
     "partner-detail": Page(get=_by_partner(), args=_partner_args),
     "network-list": _list_page(),
+    # Joining and leaving: member organisations ask (an empty POST names no network: 404),
+    # staff see what waits and decide.
+    "network-join": Page(
+        get={NO_OBJECT: _only(("member",))},
+        post={NO_OBJECT: _only(("member",), NOT_FOUND)},
+        wrong_method="delete",
+        wrong_method_as="member",
+    ),
+    "network-requests": Page(get={NO_OBJECT: _only(STAFF)}),
+    "network-request-decide": Page(
+        get={"own": _each(NOT_ALLOWED)},
+        args=_membership_request_args,
+        post={"own": _only(STAFF, ANY_REDIRECT)},
+        post_data={"action": "decline"},
+        changed=_request_decided,
+        wrong_method=None,
+    ),
     "network-detail": Page(
         get={"own": _only((*STAFF, "member")), "foreign": _only(STAFF)}, args=_network_args
     ),
