@@ -11,6 +11,7 @@ urlpatterns = [
         name="report-figures-export",
     ),
     path("reports/self-assessments/", views.member_assessments, name="report-self-assessments"),
+    path("reports/support/", views.member_support, name="member-support"),
     path("reports/rebuild/", views.report_rebuild, name="report-rebuild"),
     path(
         "reports/rebuild/status.json",

@@ -14,7 +14,7 @@ from portal import exports
 from portal.access import may_download
 from portal.charts import shares
 from portal.sections import sections_for
-from reporting import assessment_figures, dashboards, rebuilds, reports
+from reporting import assessment_figures, dashboards, rebuilds, reports, support
 from reporting import exports as report_exports
 from reporting.iati.check import check_file
 
@@ -74,6 +74,15 @@ def report(request: HttpRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
         },
     )
+
+
+@require_GET
+def member_support(request: HttpRequest) -> HttpResponse:
+    """What a member organisation's support made possible: printable for its meetings."""
+    page = support.support_page(request.user)
+    if page is None:
+        raise Http404
+    return render(request, "reporting/support.html", {"page": page})
 
 
 @require_GET

@@ -396,6 +396,7 @@ _MEMBER = (
     Step("network-list", "/networks/"),
     Step("network-detail", "/networks/", follow=("network-detail",)),
     Step("network-join", "/networks/", follow=("network-join",), shot="network-join"),
+    Step("member-support", "/", follow=("member-support",), shot="member-support"),
     Step("partner-list", "/partners/"),
     Step("partner-detail", "/partners/", follow=("partner-detail",)),
     *_PROGRAMMES,

@@ -620,6 +620,8 @@ EXPECTATIONS: dict[str, Page] = {
         wrong_method_as="member",
     ),
     "network-requests": Page(get={NO_OBJECT: _only(STAFF)}),
+    # What a member organisation's support made possible: its own users' page.
+    "member-support": Page(get={NO_OBJECT: _only(("member",))}),
     "network-request-decide": Page(
         get={"own": _each(NOT_ALLOWED)},
         args=_membership_request_args,
