@@ -101,14 +101,18 @@ def network_join(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your request is sent; staff will answer it."))
         return redirect("network-join")
+    requests = visible_membership_requests(user)
     return render(
         request,
         "partners/network_join.html",
         {
             "networks": joinable_networks(user).order_by("name"),
-            "requests": visible_membership_requests(user)
-            .select_related("network")
-            .order_by("-created_at", "-pk")[:50],
+            "waiting": set(
+                requests.filter(status=MembershipRequest.Status.PENDING).values_list(
+                    "network_id", flat=True
+                )
+            ),
+            "requests": requests.select_related("network").order_by("-created_at", "-pk")[:50],
         },
     )
 

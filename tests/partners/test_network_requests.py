@@ -33,6 +33,7 @@ def test_a_member_joins_and_leaves_once_staff_approve(
     assert other.name in member.get(reverse("network-join")).content.decode()
     page = _ask(member, other.pk, "join", "We have a study circle on care work.")
     assert "Your request is sent" in page
+    assert "waiting for staff" in page.split('data-testid="joinable"')[1]  # no second ask
     assert other not in visible_networks(world.users["member"])  # not before staff decide
     waiting = staff.get(reverse("network-requests")).content.decode()
     assert "We have a study circle on care work." in waiting
