@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from demo.records import DemoData, PartnerSeed
 from partners.models import MemberOrganisation, Partner
+from programs import followup
 from programs.models import (
     Activity,
     ActivityFormat,
@@ -21,14 +22,6 @@ from programs.models import (
     Program,
     Project,
 )
-
-
-def quarter_window(year: int, quarter: int | None) -> tuple[date, date]:
-    if quarter is None:
-        return date(year, 1, 1), date(year, 12, 31)
-    start = date(year, 3 * quarter - 2, 1)
-    end = date(year, 12, 31) if quarter == 4 else date(year, 3 * quarter + 1, 1) - timedelta(1)
-    return start, end
 
 
 def random_day(generator: random.Random, start: date, end: date) -> date:
@@ -137,7 +130,7 @@ def seed_activities(
                     "date": item.on,
                 },
             )
-            start, end = quarter_window(plan_spec.year, item.quarter)
+            start, end = followup.window(plan_spec.year, item.quarter)
             count = held_count(generator, item.target, start, end, anchor=data.anchor)
             if item.held is not None:
                 count = item.held

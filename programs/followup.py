@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import TextChoices
@@ -66,44 +65,25 @@ def status(*, held: int, target: int, start: dt.date, end: dt.date, today: dt.da
 
 @dataclass(frozen=True)
 class ItemFollowUp:
-    """One planned item on ``today``: held (activities linked to it) against its target."""
+    """One planned item on a day: held (activities linked to it) against its target."""
 
-    item_id: int
-    title: str
-    kind: str
     target: int
     held: int
     start: dt.date
     end: dt.date
     status: Status
 
-    @property
-    def short_by(self) -> int:
-        return max(self.target - self.held, 0)
-
 
 def follow_up(
-    year: int,
-    items: Iterable[tuple[int, str, str, int, int | None]],
-    held: dict[int, int],
-    today: dt.date,
-) -> list[ItemFollowUp]:
-    """Each item ``(id, title, kind, target, quarter)`` of a plan of ``year`` with the number of
-    activities held of it (``held`` by item id)."""
-    rows = []
-    for item_id, title, kind, target, quarter in items:
-        start, end = window(year, quarter)
-        count = held.get(item_id, 0)
-        rows.append(
-            ItemFollowUp(
-                item_id,
-                title,
-                kind,
-                target,
-                count,
-                start,
-                end,
-                status(held=count, target=target, start=start, end=end, today=today),
-            )
-        )
-    return rows
+    *, year: int, quarter: int | None, target: int, held: int, today: dt.date
+) -> ItemFollowUp:
+    """A planned item of a plan of ``year`` (its quarter, or the whole year) held ``held``
+    times, on ``today``."""
+    start, end = window(year, quarter)
+    return ItemFollowUp(
+        target,
+        held,
+        start,
+        end,
+        status(held=held, target=target, start=start, end=end, today=today),
+    )

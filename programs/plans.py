@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,9 @@ from programs.selectors import (
 
 if TYPE_CHECKING:
     from portal.access import AnyUser
+
+# What a plan's row shows of it besides its own fields.
+UNITS = ("member_organisation", "partner", "program")
 
 
 @dataclass
@@ -52,9 +56,9 @@ class PlanSummary:
     items: int
 
 
-def _counts(rows: object) -> dict[str, int]:
+def _counts(rows: Iterable[followup.ItemFollowUp]) -> dict[str, int]:
     counts = dict.fromkeys(followup.Status.values, 0)
-    for row in rows:  # type: ignore[attr-defined]
+    for row in rows:
         counts[row.status] += 1
     return counts
 
@@ -62,26 +66,29 @@ def _counts(rows: object) -> dict[str, int]:
 def _followed(
     items: list[PlannedActivity], held: dict[int, int], today: dt.date
 ) -> dict[int, followup.ItemFollowUp]:
-    rows: dict[int, followup.ItemFollowUp] = {}
-    for item in items:
-        (row,) = followup.follow_up(
-            item.plan.year,
-            [(item.pk, item.title, item.kind, item.target_count, item.quarter)],
-            held,
-            today,
+    return {
+        item.pk: followup.follow_up(
+            year=item.plan.year,
+            quarter=item.quarter,
+            target=item.target_count,
+            held=held.get(item.pk, 0),
+            today=today,
         )
-        rows[item.pk] = row
-    return rows
+        for item in items
+    }
+
+
+def _without_confidential(user: AnyUser, activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    """A confidential partner's activities only for those who may identify it."""
+    viewer = as_user(user)
+    if viewer is None or not viewer.sees_confidential:
+        return activities.exclude(confidential_activity())
+    return activities
 
 
 def _held(user: AnyUser, items: QuerySet[PlannedActivity]) -> QuerySet[Activity]:
-    """The activities held of these items, those of a confidential partner only for those who
-    may identify it."""
-    activities = Activity.objects.filter(planned__in=items.values("pk"))
-    viewer = as_user(user)
-    if viewer is None or not viewer.sees_confidential:
-        activities = activities.exclude(confidential_activity())
-    return activities
+    """The activities held of these items."""
+    return _without_confidential(user, Activity.objects.filter(planned__in=items.values("pk")))
 
 
 def _held_counts(user: AnyUser, items: QuerySet[PlannedActivity]) -> dict[int, int]:
@@ -95,13 +102,12 @@ def _held_counts(user: AnyUser, items: QuerySet[PlannedActivity]) -> dict[int, i
 
 
 def summaries(
-    user: AnyUser, plans: QuerySet[ActivityPlan], today: dt.date | None = None
+    user: AnyUser, plans: Sequence[ActivityPlan], today: dt.date | None = None
 ) -> list[PlanSummary]:
-    """Each plan with how many of its items are done, on track, behind and missed: three
+    """Each plan with how many of its items are done, on track, behind and missed: two
     queries for any number of plans."""
     today = today or timezone.localdate()
-    plan_list = list(plans.select_related("member_organisation", "partner", "program"))
-    items_query = visible_planned_activities(user).filter(plan__in=[p.pk for p in plan_list])
+    items_query = visible_planned_activities(user).filter(plan__in=[p.pk for p in plans])
     items = list(items_query.select_related("plan"))
     rows = _followed(items, _held_counts(user, items_query), today)
     by_plan: dict[int, list[followup.ItemFollowUp]] = defaultdict(list)
@@ -109,7 +115,7 @@ def summaries(
         by_plan[item.plan_id].append(rows[item.pk])
     return [
         PlanSummary(plan, _counts(by_plan.get(plan.pk, [])), len(by_plan.get(plan.pk, [])))
-        for plan in plan_list
+        for plan in plans
     ]
 
 
@@ -123,19 +129,19 @@ def plan_page(user: AnyUser, plan: ActivityPlan, today: dt.date | None = None) -
             "quarter", "date", "title"
         )
     )
-    rows = _followed(items, _held_counts(user, items_query), today)
     by_item: dict[int, list[Activity]] = defaultdict(list)
     for activity in _held(user, items_query).order_by("date", "pk"):
         by_item[activity.planned_id].append(activity)  # type: ignore[index]
-    unplanned = unplanned_activities(plan)
-    viewer = as_user(user)
-    if viewer is None or not viewer.sees_confidential:
-        unplanned = unplanned.exclude(confidential_activity())
-    branches = visible_activity_plans(user).filter(parent=plan).order_by("title")
+    # The activities are read to be listed: their number per item is counted from them.
+    rows = _followed(items, {pk: len(held) for pk, held in by_item.items()}, today)
+    unplanned = _without_confidential(user, unplanned_activities(plan))
+    branches = (
+        visible_activity_plans(user).filter(parent=plan).select_related(*UNITS).order_by("title")
+    )
     return PlanPage(
         plan,
         [ItemRow(item, rows[item.pk], by_item.get(item.pk, [])) for item in items],
         list(unplanned.order_by("date", "pk")),
-        summaries(user, branches, today),
+        summaries(user, list(branches), today),
         today,
     )

@@ -166,15 +166,16 @@ def activity_export(request: HttpRequest, fmt: str) -> HttpResponse:
 def plan_list(request: HttpRequest) -> HttpResponse:
     """The activity plans the viewer keeps or follows, newest year first, each with how many
     of its items are done, on track, behind and missed."""
-    plans = visible_activity_plans(request.user).order_by("-year", "title", "pk")
-    page = paginate(request, plans)
-    shown = ActivityPlan.objects.filter(pk__in=[plan.pk for plan in page.object_list]).order_by(
-        "-year", "title", "pk"
+    plans = (
+        visible_activity_plans(request.user)
+        .select_related(*plan_pages.UNITS)
+        .order_by("-year", "title", "pk")
     )
+    page = paginate(request, plans)
     return render(
         request,
         "programs/plan_list.html",
-        {"page": page, "plans": plan_pages.summaries(request.user, shown)},
+        {"page": page, "plans": plan_pages.summaries(request.user, list(page.object_list))},
     )
 
 

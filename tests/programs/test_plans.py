@@ -130,9 +130,7 @@ def test_the_plan_wide_totals_no_longer_hide_a_missed_item(world: World) -> None
     """Three held against five planned in total, plus an unplanned campaign, would have read as
     "four of five held"; item by item, one is missed."""
     plan, _feminism, _circles = _district_plan(world)
-    (summary,) = plans.summaries(
-        world.users["staff"], ActivityPlan.objects.filter(pk=plan.pk), today=D(2026, 7, 2)
-    )
+    (summary,) = plans.summaries(world.users["staff"], [plan], today=D(2026, 7, 2))
     assert summary.counts["missed"] == 1 and summary.items == 2
 
 
@@ -243,9 +241,9 @@ def test_the_plan_page_runs_a_fixed_number_of_queries(
 
 
 # After the login's two: the member's units (its organisation's branches, theirs), the plan,
-# the items, the held counts, the held activities, the unplanned ones, the branch plans with
-# their units, their items, their held counts.
-PLAN_QUERIES = 2 + 2 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1
-# The units (two levels), the count, the page's plans, the plans with their units, their items,
-# the held counts.
-PLAN_LIST_QUERIES = 2 + 2 + 1 + 1 + 1 + 1 + 1
+# the items, the held activities (counted per item from the list), the unplanned ones, the
+# branch plans with their units, their items, their held counts.
+PLAN_QUERIES = 2 + 2 + 1 + 1 + 1 + 1 + 1 + 1 + 1
+# The units (two levels), the count, the page's plans with their units, their items, the held
+# counts.
+PLAN_LIST_QUERIES = 2 + 2 + 1 + 1 + 1 + 1
