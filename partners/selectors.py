@@ -204,10 +204,18 @@ def visible_membership_requests(user: AnyUser) -> QuerySet[MembershipRequest]:
     return requests.none()
 
 
+def requestable_networks(user: AnyUser) -> QuerySet[SolidarityNetwork]:
+    """The networks a member organisation's users may ask about, to join or to leave: any."""
+    viewer = as_user(user)
+    if viewer is None or not viewer.is_network_member:
+        return SolidarityNetwork.objects.none()
+    return SolidarityNetwork.objects.all()
+
+
 def joinable_networks(user: AnyUser) -> QuerySet[SolidarityNetwork]:
     """For a member organisation's users, the networks their organisation is not in: their
     names and themes only (a network's partners are for its members)."""
     viewer = as_user(user)
     if viewer is None or not viewer.is_network_member:
         return SolidarityNetwork.objects.none()
-    return SolidarityNetwork.objects.exclude(pk__in=member_network_ids(viewer))
+    return requestable_networks(viewer).exclude(pk__in=member_network_ids(viewer))

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,18 +87,23 @@ def membership_ask(
         raise ValidationError(_("Your organisation is already in this network."))
     if kind == MembershipRequest.Kind.LEAVE and not member:
         raise ValidationError(_("Your organisation is not in this network."))
-    pending = MembershipRequest.objects.select_for_update().filter(
+    waiting = ValidationError(_("A request about this network already waits for staff."))
+    if MembershipRequest.objects.filter(
         network=network, member_organisation_id=organisation, status="pending"
-    )
-    if pending.exists():
-        raise ValidationError(_("A request about this network already waits for staff."))
-    return MembershipRequest.objects.create(
-        network=network,
-        member_organisation_id=organisation,
-        kind=kind,
-        note=note.strip()[:2000],
-        requested_by=actor,
-    )
+    ).exists():
+        raise waiting
+    try:
+        # Two asks at once both pass the check above: the constraint stops the second.
+        with transaction.atomic():
+            return MembershipRequest.objects.create(
+                network=network,
+                member_organisation_id=organisation,
+                kind=kind,
+                note=note.strip()[:2000],
+                requested_by=actor,
+            )
+    except IntegrityError:
+        raise waiting from None
 
 
 @transaction.atomic

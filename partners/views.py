@@ -10,11 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partners import services
 from partners.filters import PartnerFilter
-from partners.models import MembershipRequest, SolidarityNetwork
+from partners.models import MembershipRequest
 from partners.selectors import (
     get_network_for_user,
     get_partner_for_user,
     joinable_networks,
+    requestable_networks,
     visible_contacts,
     visible_membership_requests,
     visible_networks,
@@ -87,7 +88,7 @@ def network_join(request: HttpRequest) -> HttpResponse:
     if not getattr(user, "is_network_member", False):
         raise Http404
     if request.method == "POST":
-        network = get_or_404(SolidarityNetwork.objects.all(), request.POST.get("network"))
+        network = get_or_404(requestable_networks(user), request.POST.get("network"))
         try:
             services.membership_ask(
                 actor=user,

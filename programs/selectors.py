@@ -17,7 +17,14 @@ from portal.access import (
     log_confidential_read,
     own_partner_id,
 )
-from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
+from programs.models import (
+    Activity,
+    ActivityPlan,
+    CalendarFeed,
+    PlannedActivity,
+    Program,
+    Project,
+)
 
 if TYPE_CHECKING:
     from portal.access import AnyUser
@@ -165,6 +172,21 @@ def calendar_activities(user: AnyUser) -> QuerySet[Activity]:
             Q(member_organisation_id__in=units) | Q(planned__plan__member_organisation_id__in=units)
         )
     return Activity.objects.none()
+
+
+def calendar_feed_of(user: AnyUser) -> CalendarFeed | None:
+    """The viewer's own calendar feed, if it made one."""
+    viewer = as_user(user)
+    return None if viewer is None else CalendarFeed.objects.filter(user=viewer).first()
+
+
+def calendar_feed_by_secret(token: str) -> CalendarFeed | None:
+    """The feed behind a secret address, of a person who may still log in."""
+    return (
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token, user__is_active=True)
+        .first()
+    )
 
 
 def unplanned_activities(plan: ActivityPlan) -> QuerySet[Activity]:

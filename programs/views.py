@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from partners.selectors import visible_networks
 from portal import exports
-from portal.access import denied_as_not_found, own_partner_id
+from portal.access import denied_as_not_found, get_or_404, own_partner_id
 from portal.forms import add_validation_error
 from portal.pagination import paginate
 from portal.sections import sections_for
@@ -26,14 +26,17 @@ from programs import plans as plan_pages
 from programs import services
 from programs.filters import ActivityFilter, ProjectFilter
 from programs.forms import CalendarFilter, HeldActivityForm, PlanForm, PlannedItemForm
-from programs.models import Activity, ActivityPlan, CalendarFeed, FocusArea, PlannedActivity
+from programs.models import Activity, ActivityPlan, FocusArea, PlannedActivity
 from programs.selectors import (
+    calendar_feed_by_secret,
+    calendar_feed_of,
     get_plan_for_user,
     get_program_for_user,
     get_project_for_user,
     may_keep_plan,
     visible_activities,
     visible_activity_plans,
+    visible_planned_activities,
     visible_programs,
     visible_projects,
 )
@@ -250,7 +253,7 @@ def plan_item_edit(request: HttpRequest, pk: int, item: int | None = None) -> Ht
     """A planned activity added to the plan, or changed."""
     plan = _kept_plan(request, pk)
     planned = (
-        get_object_or_404(PlannedActivity, pk=item, plan=plan)
+        get_or_404(visible_planned_activities(request.user).filter(plan=plan), item)
         if item is not None
         else PlannedActivity(plan=plan)
     )
@@ -279,7 +282,11 @@ def plan_held(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _kept_plan(request, pk)
     initial: dict[str, Any] = {}
     chosen = request.GET.get("item", "")
-    item = plan.planned_activities.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    item = (
+        visible_planned_activities(request.user).filter(plan=plan, pk=int(chosen)).first()
+        if chosen.isdigit()
+        else None
+    )
     if item is not None:
         # From the item's "record held": what is known of it already filled in.
         initial.update(
@@ -314,7 +321,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         network = form.cleaned_data["network"].pk if form.cleaned_data["network"] else None
         unit = form.cleaned_data["unit"].pk if form.cleaned_data.get("unit") else None
     start, end = plan_calendar.page_window()
-    feed = CalendarFeed.objects.filter(user=request.user).first()  # type: ignore[misc]
+    feed = calendar_feed_of(request.user)
     return render(
         request,
         "programs/calendar.html",
@@ -352,11 +359,7 @@ def calendar_subscription(request: HttpRequest) -> HttpResponse:
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The iCalendar feed behind a person's secret address, for calendar programs that cannot
     log in: what that person sees, never a confidential partner's activity."""
-    feed = (
-        CalendarFeed.objects.select_related("user")
-        .filter(token=token, user__is_active=True)
-        .first()
-    )
+    feed = calendar_feed_by_secret(token)
     if feed is None:
         raise Http404
     body = plan_calendar.feed_bytes(

@@ -104,3 +104,18 @@ def test_only_members_ask_and_only_staff_decide(
         assert client_as(role).post(url, {"action": "approve"}).status_code == 404, role
     asked.refresh_from_db()
     assert asked.status == "pending"
+
+
+def test_two_asks_at_once_give_one_request_and_a_reason(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second of two simultaneous asks passed the service's check before the first was
+    written: the constraint refuses it, and the member reads why, not a 500."""
+    other = factories.NetworkFactory.create()
+    member = world.users["member"]
+    services.membership_ask(actor=member, network=other, kind="join")
+    monkeypatch.setattr("django.db.models.query.QuerySet.exists", lambda self: False)
+    with pytest.raises(ValidationError, match="already waits for staff"):
+        services.membership_ask(actor=member, network=other, kind="join")
+    monkeypatch.undo()
+    assert MembershipRequest.objects.count() == 1
