@@ -32,10 +32,6 @@ def mark_stale(indicator_ids: Iterable[int | None]) -> None:
     outbox.mark_stale(subject=outbox.RESULTS, keys=indicator_ids)
 
 
-def mark_all_stale() -> None:
-    outbox.mark_stale(subject=outbox.RESULTS, keys=[None])
-
-
 def _insert_sql(scope: str) -> str:
     return f"""
         INSERT INTO {ActualSum._meta.db_table}
