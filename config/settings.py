@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "partners",
     "programs",
+    "solidarity",
     "progress",
     "results",
     "dialogues",

@@ -57,6 +57,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("partners.urls")),
     path("", include("programs.urls")),
+    path("", include("solidarity.urls")),
     path("", include("progress.urls")),
     path("", include("results.urls")),
     path("", include("dialogues.urls")),

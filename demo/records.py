@@ -13,10 +13,11 @@ from typing import Any
 
 from django.db.models import TextChoices
 
-from partners.models import Contribution, MemberOrganisation, MembershipRequest, Partner
+from partners.models import MemberOrganisation, MembershipRequest, Partner
 from portal.models import User
 from programs.models import ActivityFormat, ActivityKind, FocusArea, Funder, Project
 from progress.models import ChangeStory
+from solidarity.models import Contribution
 
 
 def choice_of(choices: type[TextChoices], **default: Any) -> Any:
@@ -167,14 +168,18 @@ class ContributionSeed:
     network: str | None = None
     program: str | None = None
     note: str = ""
+    status: str = choice_of(Contribution.Status, default=Contribution.Status.CONFIRMED)
 
 
 @dataclass(frozen=True)
 class PledgeSeed:
-    """A monthly pledge, paid on the 25th (Swedish payday) from ``first`` until the anchor."""
+    """A monthly pledge from ``first`` to ``last`` (none: until further notice), paid on the
+    25th (Swedish payday) until the anchor, or only until ``paid_until`` (a pledge behind)."""
 
     amount_sek: int
     first: date
+    last: date | None = None
+    paid_until: date | None = None
     donor: str = ""
     member: str | None = None
     network: str | None = None

@@ -12,16 +12,16 @@ import random
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from demo.activities import seed_activities
 from demo.data_files import demo_data
-from demo.records import ContributionSeed, DemoData, PartnerSeed, ProjectSeed
+from demo.records import ContributionSeed, DemoData, PartnerSeed, PledgeSeed, ProjectSeed
 from partners.models import (
     PSEUDONYM_ALPHABET,
     PSEUDONYM_LENGTH,
-    Contribution,
     MemberOrganisation,
     MembershipRequest,
     NetworkMembership,
@@ -32,6 +32,7 @@ from partners.models import (
 from partners.regions import region_for_country
 from portal.models import User
 from programs.models import Funder, Program, Project
+from solidarity.models import Contribution
 
 
 @dataclass
@@ -308,34 +309,45 @@ def seed_contributions(
     networks: dict[str, SolidarityNetwork],
     programs: dict[str, Program],
 ) -> int:
+    def contributor(spec: ContributionSeed | PledgeSeed) -> dict[str, Any]:
+        return {
+            "member_organisation": members[spec.member] if spec.member else None,
+            "donor_name": spec.donor,
+            "network": networks[spec.network] if spec.network else None,
+            "program": programs[spec.program] if spec.program else None,
+        }
+
     specs = list(data.contributions)
-    for pledge in data.monthly_pledges:
-        specs.extend(
-            ContributionSeed(
-                kind=Contribution.Kind.MONTHLY_PLEDGE,
-                on=paid_on,
-                member=pledge.member,
-                donor=pledge.donor,
-                amount_sek=pledge.amount_sek,
-                network=pledge.network,
-                program=pledge.program,
-            )
-            for paid_on in monthly_dates(pledge.first, data.anchor)
-        )
     for spec in specs:
         # No natural key on the model; everything that identifies a gift is the lookup.
         Contribution.objects.update_or_create(
             kind=spec.kind,
             date=spec.on,
-            member_organisation=members[spec.member] if spec.member else None,
-            donor_name=spec.donor,
-            network=networks[spec.network] if spec.network else None,
-            program=programs[spec.program] if spec.program else None,
+            **contributor(spec),
             defaults={
                 "amount_sek": Decimal(spec.amount_sek) if spec.amount_sek is not None else None,
                 # From the TOML float through its shortest repr: 24.5 is Decimal("24.5").
                 "hours": Decimal(str(spec.hours)) if spec.hours is not None else None,
                 "note": spec.note,
+                "status": spec.status,
             },
         )
-    return len(specs)
+    payments = 0
+    for pledge in data.monthly_pledges:
+        row, _created = Contribution.objects.update_or_create(
+            kind=Contribution.Kind.MONTHLY_PLEDGE,
+            date=pledge.first,
+            **contributor(pledge),
+            defaults={"amount_sek": Decimal(pledge.amount_sek), "ends_on": pledge.last},
+        )
+        until = min(day for day in (pledge.last, pledge.paid_until, data.anchor) if day)
+        for paid_on in monthly_dates(pledge.first, until):
+            Contribution.objects.update_or_create(
+                kind=Contribution.Kind.PLEDGE_PAYMENT,
+                pledge=row,
+                date=paid_on,
+                **contributor(pledge),
+                defaults={"amount_sek": Decimal(pledge.amount_sek)},
+            )
+            payments += 1
+    return len(specs) + len(data.monthly_pledges) + payments

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 
 from partners.models import (
-    Contribution,
     MemberOrganisation,
     NetworkMembership,
     Partner,
@@ -115,22 +114,3 @@ class SolidarityNetworkAdmin(ScopedModelAdmin):
     search_fields = ("name", "theme")
     autocomplete_fields = ("partners", "programs")
     inlines = [NetworkMembershipInline]
-
-
-@admin.register(Contribution)
-class ContributionAdmin(ScopedModelAdmin):
-    list_display = (
-        "date",
-        "kind",
-        "member_organisation",
-        "donor_name",
-        "amount_sek",
-        "hours",
-        "network",
-        "program",
-    )
-    list_filter = ("kind", "network")
-    search_fields = ("member_organisation__name", "donor_name", "note")
-    date_hierarchy = "date"
-    autocomplete_fields = ("member_organisation", "network", "program")
-    list_select_related = ("member_organisation", "network", "program")

@@ -10,7 +10,6 @@ class PartnersConfig(AppConfig):
     def ready(self) -> None:
         from partners import selectors, services
         from partners.models import (
-            Contribution,
             MemberOrganisation,
             Partner,
             PartnerContact,
@@ -33,10 +32,4 @@ class PartnersConfig(AppConfig):
             save=services.partner_save,
             delete=services.partner_delete,
             argument="partner",
-        )
-        register_writes(
-            Contribution,
-            save=services.contribution_save,
-            delete=services.contribution_delete,
-            argument="contribution",
         )

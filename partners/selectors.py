@@ -1,5 +1,5 @@
-"""Who may see what of the partners' side: partners, contacts, networks, member organisations,
-contributions (the rules: ``portal.access``), and how a partner is named to a viewer."""
+"""Who may see what of the partners' side: partners, contacts, networks, member organisations
+(the rules: ``portal.access``), and how a partner is named to a viewer."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from partners.models import (
-    Contribution,
     MemberOrganisation,
     MembershipRequest,
     Partner,
@@ -120,18 +119,6 @@ def visible_member_organisations(user: AnyUser) -> QuerySet[MemberOrganisation]:
     if viewer.is_network_member:
         return organisations.filter(pk=own_member_organisation_id(viewer))
     return organisations.none()
-
-
-def visible_contributions(user: AnyUser) -> QuerySet[Contribution]:
-    contributions = Contribution.objects.all()
-    viewer = as_user(user)
-    if viewer is None:
-        return contributions.none()
-    if viewer.is_portal_staff:
-        return contributions
-    if viewer.is_network_member:
-        return contributions.filter(member_organisation_id=own_member_organisation_id(viewer))
-    return contributions.none()
 
 
 def get_partner_for_user(

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.models import (
-    Contribution,
     MembershipRequest,
     NetworkMembership,
     Partner,
@@ -47,20 +46,6 @@ def partner_save(*, actor: Any, partner: Partner, changed_fields: Iterable[str])
 def partner_delete(*, actor: Any, partner: Partner) -> None:
     # Its figures go with it (their rows cascade); its stories and projects protect it.
     partner.delete()
-
-
-@transaction.atomic
-def contribution_save(
-    *, actor: Any, contribution: Contribution, changed_fields: Iterable[str]
-) -> Contribution:
-    contribution.full_clean()
-    contribution.save()
-    return contribution
-
-
-@transaction.atomic
-def contribution_delete(*, actor: Any, contribution: Contribution) -> None:
-    contribution.delete()
 
 
 # --- Joining and leaving networks (docs/plans.md, "Networks") --------------------------------

@@ -28,6 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("risk-list"), _("Risks")),
             (reverse("assessment-home"), _("Self-assessments")),
             (reverse("network-list"), _("Networks")),
+            (reverse("contribution-list"), _("Contributions")),
         ]
     elif user.is_partner_user:
         items = [
@@ -46,6 +47,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items = [
             (reverse("dashboard"), _("Overview")),
             (reverse("network-list"), _("Our networks")),
+            (reverse("contribution-list"), _("Contributions")),
             (reverse("partner-list"), _("Partners")),
             (reverse("program-list"), _("Programmes")),
             (reverse("plan-list"), _("Our plans")),

@@ -145,3 +145,22 @@ def plan_page(user: AnyUser, plan: ActivityPlan, today: dt.date | None = None) -
         summaries(user, list(branches), today),
         today,
     )
+
+
+def items_behind(
+    user: AnyUser, today: dt.date | None = None, *, limit: int = 20
+) -> list[tuple[PlannedActivity, followup.ItemFollowUp]]:
+    """This year's planned items the viewer keeps or follows that are behind (for a digest):
+    a member's its units', a partner's its own, staff's their own plans (not every unit's)."""
+    today = today or timezone.localdate()
+    items_query = visible_planned_activities(user).filter(plan__year=today.year)
+    viewer = as_user(user)
+    if viewer is not None and viewer.is_portal_staff:
+        items_query = items_query.filter(
+            plan__member_organisation__isnull=True, plan__partner__isnull=True
+        )
+    items = list(items_query.select_related("plan").order_by("quarter", "date", "title"))
+    rows = _followed(items, _held_counts(user, items_query), today)
+    return [
+        (item, rows[item.pk]) for item in items if rows[item.pk].status == followup.Status.BEHIND
+    ][:limit]

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from partners.models import Partner
-from partners.selectors import visible_contributions, visible_networks, visible_partners
+from partners.selectors import visible_networks, visible_partners
 from portal import outbox
 from portal.charts import Figure
 from programs.models import FocusArea, Project
@@ -25,6 +25,7 @@ from progress.models import ChangeStory, ChangeType
 from reporting import disclosure, reports
 from reporting.models import ReportState, StoryAggregate
 from reporting.selectors import visible_story_counts
+from solidarity.selectors import given_contributions
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ def member_dashboard(user: Any, *, today: date | None = None) -> MemberDashboard
         )
     )
     given = (
-        visible_contributions(user)
+        given_contributions(user)
         .filter(date__year=year)
         .aggregate(sek=Sum("amount_sek"), hours=Sum("hours"))
     )

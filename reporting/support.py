@@ -2,8 +2,8 @@
 gave in the last twelve months, to which networks and programmes, and the verified stories it
 may quote from there. One page, printable for the union meeting.
 
-Everything comes through the member's own selectors: its own organisation's contributions
-(``partners.selectors.visible_contributions``), the stories a member may read and quote
+Everything comes through the member's own selectors: its organisation's and branches' gifts
+(``solidarity.selectors.given_contributions``), the stories a member may read and quote
 (verified, consent to quote, partners of its networks, never a confidential partner's:
 ``progress.selectors.visible_stories``) and the programmes it may open. A gift tied to a
 network the organisation has since left, or a programme outside its networks, is still counted
@@ -20,13 +20,15 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from partners.models import Contribution, MemberOrganisation
-from partners.selectors import visible_contributions, visible_networks
+from partners.models import MemberOrganisation
+from partners.selectors import visible_networks
 from portal.access import as_user
 from programs.models import Program
 from programs.selectors import visible_programs
 from progress.models import ChangeStory
 from progress.selectors import visible_stories
+from solidarity.models import Contribution
+from solidarity.selectors import given_contributions
 
 if TYPE_CHECKING:
     from portal.access import AnyUser
@@ -73,7 +75,7 @@ def support_page(user: AnyUser, today: dt.date | None = None) -> SupportPage | N
         return None
     end = today or timezone.localdate()
     start = end - dt.timedelta(days=365)
-    given = visible_contributions(viewer).filter(date__range=(start, end))
+    given = given_contributions(viewer).filter(date__range=(start, end))
     totals = given.aggregate(sek=Sum("amount_sek"), hours=Sum("hours"))
     kinds = [
         GivenAs(

@@ -14,7 +14,6 @@ from analyses.models import RegionalAnalysis
 from assessments.models import Answer, Assessment, Dimension, Questionnaire, Statement
 from dialogues.models import AgreedAction, Dialogue, DialogueComment
 from partners.models import (
-    Contribution,
     MemberOrganisation,
     NetworkMembership,
     Partner,
@@ -33,6 +32,7 @@ from programs.models import (
 )
 from progress.models import ChangeStory
 from risks.models import Risk
+from solidarity.models import Contribution
 
 PASSWORD = "correct horse battery staple"
 # Hashing a password with Argon2 for every user would dominate the suite's run time.

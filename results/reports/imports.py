@@ -21,18 +21,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
+from portal import spreadsheets
 from portal.access import own_partner_id
 from portal.models import User
 from programs.models import Program, Project
@@ -45,7 +42,6 @@ from results.services import validate_figure
 
 logger = logging.getLogger(__name__)
 
-MAX_ROWS = 20_000
 REQUIRED = ("indicator_id", "period_start", "period_end", "project_id", "combination")
 FIGURES = ("actual_value", "actual_numerator", "actual_denominator")
 
@@ -61,72 +57,6 @@ class ImportResult:
     saved_rows: int = 0
     reports: int = 0
     problems: list[Problem] = field(default_factory=list)
-
-
-def read_sheet(upload: IO[bytes]) -> list[tuple[int, dict[str, Any]]]:
-    """The first sheet's rows as dicts by the header's keys, with their row numbers.
-
-    Raises ValidationError for a file that is not a workbook in the export's layout."""
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ValidationError(
-            _("The file is not an XLSX workbook. Download the XLSX and fill it in.")
-        ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
-        missing = [key for key in REQUIRED if key not in header]
-        if missing:
-            raise ValidationError(
-                _("The first sheet lacks the columns %(columns)s of the export's layout.")
-                % {"columns": ", ".join(missing)}
-            )
-        read: list[tuple[int, dict[str, Any]]] = []
-        for number, values in enumerate(rows, start=2):
-            if all(value in (None, "") for value in values):
-                continue
-            if len(read) >= MAX_ROWS:
-                raise ValidationError(
-                    _("The file has more than %(limit)d rows: split it.") % {"limit": MAX_ROWS}
-                )
-            read.append((number, dict(zip(header, values, strict=False))))
-        return read
-    finally:
-        workbook.close()
-
-
-def _integer(value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError from None
-    if number != number.to_integral_value() or not 0 < number < 2**63:
-        raise ValueError
-    return int(number)
-
-
-def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value).strip())
-
-
-def _number(value: Any) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value).strip().replace(" ", ""))
-    except InvalidOperation:
-        raise ValueError from None
-    if not number.is_finite() or abs(number) >= Decimal(10) ** 14:
-        raise ValueError
-    return number
 
 
 @dataclass(frozen=True)
@@ -161,7 +91,7 @@ class _Reader:
         """The row as a figure to write, None for a row that says nothing; ValidationError
         with the reason for a bad one."""
         try:
-            project_id = _integer(data.get("project_id"))
+            project_id = spreadsheets.integer(data.get("project_id"))
         except ValueError:
             raise ValidationError(_("The project is not a number.")) from None
         if project_id is None:
@@ -177,13 +107,16 @@ class _Reader:
                 _("You cannot enter figures for project %(id)s.") % {"id": project_id}
             )
         try:
-            indicator = self.indicators.get(_integer(data.get("indicator_id")) or 0)
+            indicator = self.indicators.get(spreadsheets.integer(data.get("indicator_id")) or 0)
         except ValueError:
             indicator = None
         if indicator is None:
             raise ValidationError(_("The indicator is not one of this programme's."))
         try:
-            start, end = _date(data.get("period_start")), _date(data.get("period_end"))
+            start, end = (
+                spreadsheets.date(data.get("period_start")),
+                spreadsheets.date(data.get("period_end")),
+            )
         except (TypeError, ValueError):
             raise ValidationError(_("The period's dates are not dates (YYYY-MM-DD).")) from None
         period = self.periods.get((indicator.pk, start, end))
@@ -193,7 +126,7 @@ class _Reader:
                 % {"start": start, "end": end}
             )
         try:
-            value, numerator, denominator = (_number(value) for value in figures)
+            value, numerator, denominator = (spreadsheets.number(value) for value in figures)
         except ValueError:
             raise ValidationError(_("A figure is not a number.")) from None
         combination = str(data.get("combination") or "").strip()
@@ -219,7 +152,7 @@ def import_actuals(*, actor: Any, program: Program, upload: IO[bytes]) -> Import
     """Check every row, then save the good ones per project and span as the report's draft."""
     if not isinstance(actor, User) or not (actor.is_portal_staff or actor.is_partner_user):
         raise PermissionDenied
-    rows = read_sheet(upload)
+    rows = spreadsheets.read_sheet(upload, required=REQUIRED)
     reader = _Reader(actor, program)
     result = ImportResult()
     groups: dict[tuple[int, dt.date, dt.date], list[_Row]] = defaultdict(list)

@@ -19,7 +19,6 @@ from demo.risks import seed_risks
 from demo.stories import seed_stories
 from demo.world import seed_world
 from partners.models import (
-    Contribution,
     MemberOrganisation,
     NetworkMembership,
     Partner,
@@ -39,6 +38,7 @@ from progress.models import (
 from reporting import aggregates
 from reporting.models import ActivityAggregate, StoryAggregate, StoryStatusCount
 from risks.models import Risk, RiskComment, RiskReassessment
+from solidarity.models import Contribution
 
 # In an order that deletes what points at a row before the row.
 DEMO_MODELS: tuple[type[models.Model], ...] = (
@@ -84,6 +84,8 @@ def natural_key(row: models.Model) -> str:
             return row.code
         case ActivityPlan():
             return f"{row.year} / {row.unit or 'staff'} / {row.title}"
+        case Contribution():
+            return f"{row.kind} / {row.date} / {row.contributor}"
         case PlannedActivity():
             return f"{natural_key(row.plan)} / {row.title}"
         case Risk():
@@ -140,6 +142,9 @@ def remove_demo_data() -> None:
             while MemberOrganisation.objects.exists():
                 MemberOrganisation.objects.filter(branches__isnull=True).delete()
             continue
+        if model is Contribution:
+            # Payments protect their pledge: the payments first.
+            Contribution.objects.filter(pledge__isnull=False).delete()
         model._default_manager.all().delete()
 
 

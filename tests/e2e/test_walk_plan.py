@@ -40,6 +40,8 @@ NOT_WALKED = {
     "calendar-subscription": "a POST that redirects to the calendar (its form is on that page)",
     "calendar-feed": "an iCalendar file, for calendar programs",
     "network-request-decide": "a POST that redirects to the requests (its form is on that page)",
+    "contribution-download": "a CSV or XLSX file",
+    "contribution-decide": "a POST that redirects to the ledger (its form is on that page)",
 }
 
 

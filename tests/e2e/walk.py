@@ -225,6 +225,28 @@ _PLAN_WORK = (
     Step("plan-held", "/plans/", follow=("plan-detail", "plan-held"), shot="plan-held"),
 )
 _NOT_FOUND = (Step("partner-detail", "/partners/999999/", status=404),)
+# The contributions ledger: this year's, last year's, and a period that ends before it starts.
+_CONTRIBUTIONS = (
+    Step("contribution-list", "/contributions/", shot="contributions"),
+    Step(
+        "contribution-list",
+        "/contributions/?start=2025-01-01&end=2025-12-31",
+        variant=True,
+    ),
+    Step(
+        "contribution-list",
+        "/contributions/?start=2026-05-01&end=2026-01-01",
+        errors=True,
+        status=400,
+        variant=True,
+    ),
+)
+_CONTRIBUTION_WORK = (
+    Step("contribution-create", "/contributions/", follow=("contribution-create",)),
+    Step("contribution-create", "/contributions/new/", submit="Save", status=400, variant=True),
+    Step("contribution-edit", "/contributions/", follow=("contribution-edit",)),
+    Step("contribution-import", "/contributions/", follow=("contribution-import",)),
+)
 # Self-assessments. A partner's draft of this year is opened by ``start_assessment`` first (the
 # demo has one for the `partner` login's organisation only).
 _PARTNER_ASSESSMENTS = (
@@ -336,6 +358,8 @@ _STAFF = (
     Step("network-list", "/networks/"),
     Step("network-detail", "/networks/", follow=("network-detail",)),
     Step("network-requests", "/networks/", follow=("network-requests",)),
+    *_CONTRIBUTIONS,
+    *_CONTRIBUTION_WORK,
     *_PROGRAMMES,
     *_RESULTS,
     *_ACTIVITIES,
@@ -397,6 +421,14 @@ _MEMBER = (
     Step("network-detail", "/networks/", follow=("network-detail",)),
     Step("network-join", "/networks/", follow=("network-join",), shot="network-join"),
     Step("member-support", "/", follow=("member-support",), shot="member-support"),
+    *_CONTRIBUTIONS,
+    Step(
+        "contribution-report",
+        "/contributions/",
+        follow=("contribution-report",),
+        shot="contribution-report",
+    ),
+    Step("contribution-report", "/contributions/report/", submit="Save", status=400, variant=True),
     Step("partner-list", "/partners/"),
     Step("partner-detail", "/partners/", follow=("partner-detail",)),
     *_PROGRAMMES,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import World
-from partners.models import Contribution
+from solidarity.models import Contribution
 from tests import factories
 
 TODAY = timezone.localdate()

@@ -62,6 +62,16 @@ LIST_PARAMETERS: dict[str, tuple[str, ...]] = {
         "page",
     ),
     "risk-heat-map": ("region", "category", "program"),
+    "contribution-list": (
+        "start",
+        "end",
+        "network",
+        "program",
+        "kind",
+        "status",
+        "member_organisation",
+        "page",
+    ),
 }
 # Read by hand-written code rather than by a form field: also tried alone.
 SINGLE_PARAMETERS = ("q", "page")
@@ -379,6 +389,49 @@ def test_it_refuses_or_escapes_every_payload_in_the_risk_forms(
         assert not _unescaped(payload, page.content.decode())
     assert stored, "no payload was ever stored: the form refuses everything"
     _report(capsys, "risk forms", len(PAYLOADS), before)
+
+
+# --- The contributions ledger ---------------------------------------------------------------------
+
+CONTRIBUTION_FIELDS = ("date", "amount_sek", "hours", "kind", "network", "program")
+
+
+def test_it_refuses_or_escapes_every_payload_in_the_contribution_forms(
+    world: World, client_as: Callable[[str], Client], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A member's report and a row staff record: each payload in the note (and the donor's
+    name) and, in turn, in the other fields; a message (400) or a row shown escaped on the
+    ledger, never a server error."""
+    staff, member = client_as("staff"), client_as("member")
+    ours = world.users["member"].member_organisation
+    assert ours is not None
+    report: dict[str, Any] = {
+        "kind": "collection",
+        "member_organisation": ours.pk,
+        "date": dt.date.today().isoformat(),
+        "amount_sek": "100",
+        "network": world.network.pk,
+    }
+    record = {**report, "kind": "gift", "member_organisation": ""}
+    before, stored = Counter.requests, 0
+    for index, (label, payload) in enumerate(PAYLOADS):
+        posts = [
+            (member, "contribution-report", {**report, "note": payload}),
+            (staff, "contribution-create", {**record, "note": payload, "donor_name": payload}),
+            (member, "contribution-report", {**report, CONTRIBUTION_FIELDS[index % 6]: payload}),
+        ]
+        for client, name, data in posts:
+            what = f"{name} {label}"
+            response = _check(client.post(reverse(name), data), what)
+            assert response.status_code in (302, 400), what
+            assert not _unescaped(payload, response.content.decode()), what
+            stored += response.status_code == 302
+    for client in (staff, member):
+        body = _check(client.get(reverse("contribution-list"), {"status": "reported"}), "ledger")
+        for _label, payload in PAYLOADS:
+            assert not _unescaped(payload, body.content.decode())
+    assert stored, "no payload was ever stored: the forms refuse everything"
+    _report(capsys, "contribution forms", len(PAYLOADS), before)
 
 
 # --- Login and one-time code ----------------------------------------------------------------------

@@ -50,6 +50,9 @@ from risks.forms import CommentForm as RiskCommentForm
 from risks.forms import ReassessForm, RiskForm
 from risks.heatmap import heat_map
 from risks.models import Risk
+from solidarity import services as solidarity_services
+from solidarity.forms import ContributionForm, LedgerFilterForm, ReportForm
+from solidarity.models import Contribution
 from tests import factories
 from tests.results import builders as results_builders
 
@@ -529,6 +532,74 @@ def test_the_plan_forms(world: World) -> None:
                     actor=member, plan=plan, activity=held_form.instance
                 )
             )
+
+    run()
+
+
+def test_the_contribution_forms(world: World) -> None:
+    """A row staff record, a collection a member reports, a ledger's period and heads: valid
+    input saves through the service or is a ValidationError on the form, never anything else."""
+    staff, member = world.users["staff"], world.users["member"]
+    pledge = factories.ContributionFactory.create(
+        kind=Contribution.Kind.MONTHLY_PLEDGE, network=world.network
+    )
+    amount = st.one_of(
+        st.decimals(allow_nan=True, allow_infinity=True).map(str),
+        st.sampled_from(["", "-5", "1e20", "0", "12.345", "x"]),
+    )
+    day = st.one_of(st.dates().map(str), st.text(max_size=12))
+    kind = st.sampled_from([*Contribution.Kind.values, "", "x"])
+
+    @FUZZ
+    @given(
+        recorded=from_form(
+            ContributionForm,  # type: ignore[arg-type]
+            form_kwargs={"user": staff},
+            kind=kind,
+            date=day,
+            ends_on=day,
+            donor_name=TEXT,
+            amount_sek=amount,
+            hours=amount,
+            pledge=st.sampled_from([pledge.pk, "", -1, "x"]),
+            note=TEXT,
+        ),
+        reported=from_form(
+            ReportForm,  # type: ignore[arg-type]
+            form_kwargs={"user": member},
+            kind=kind,
+            date=day,
+            amount_sek=amount,
+            hours=amount,
+            note=TEXT,
+        ),
+        chosen=from_form(
+            LedgerFilterForm,  # type: ignore[arg-type]
+            form_kwargs={"user": member},
+            start=day,
+            end=day,
+            kind=kind,
+        ),
+    )
+    def run(recorded: ContributionForm, reported: ReportForm, chosen: LedgerFilterForm) -> None:
+        form = ContributionForm(data=recorded.data, user=staff)
+        if _valid_or_errors(form, "ContributionForm"):
+            _rolled_back(
+                lambda: solidarity_services.contribution_save(
+                    actor=staff, contribution=form.instance
+                )
+            )
+        report = ReportForm(data=reported.data, user=member)
+        if _valid_or_errors(report, "ReportForm"):
+            _rolled_back(
+                lambda: solidarity_services.contribution_report(
+                    actor=member, contribution=report.instance
+                )
+            )
+        ledger_form = LedgerFilterForm(data=chosen.data, user=member)
+        if _valid_or_errors(ledger_form, "LedgerFilterForm"):
+            start, end = ledger_form.period()
+            assert start <= end
 
     run()
 

@@ -185,6 +185,23 @@ def _request_decided(obj: Model | None) -> bool:
     return obj.status != MembershipRequest.Status.PENDING
 
 
+def _contribution_args(world: World, kind: str) -> Args:
+    """A collection the member's organisation reported ("own"), or another organisation's."""
+    organisation = world.users["member"].member_organisation if kind == "own" else None
+    reported = factories.ContributionFactory.create(
+        status="reported",
+        network=world.network,
+        **({"member_organisation": organisation} if organisation else {}),
+    )
+    return _pk(reported)
+
+
+def _contribution_decided(obj: Model | None) -> bool:
+    assert obj is not None
+    obj.refresh_from_db()
+    return obj.status != "reported"  # type: ignore[attr-defined]
+
+
 def _story_args(world: World, kind: str) -> Args:
     """The world's stories: verified, with consent to quote (network members may see them)."""
     return _pk(_story(world, kind))
@@ -632,6 +649,39 @@ EXPECTATIONS: dict[str, Page] = {
     ),
     "network-detail": Page(
         get={"own": _only((*STAFF, "member")), "foreign": _only(STAFF)}, args=_network_args
+    ),
+    # The contributions ledger: staff keep it, a member organisation's users read theirs and
+    # report collections and study circles (empty POSTs re-show the forms with their errors).
+    "contribution-list": Page(get={NO_OBJECT: _only((*STAFF, "member"))}),
+    "contribution-download": Page(get={NO_OBJECT: _only((*STAFF, "member"))}, args=_as_csv),
+    "contribution-create": Page(
+        get={NO_OBJECT: _only(STAFF)},
+        post={NO_OBJECT: _only(STAFF, 400)},
+        wrong_method="delete",
+    ),
+    "contribution-report": Page(
+        get={NO_OBJECT: _only(("member",))},
+        post={NO_OBJECT: _only(("member",), 400)},
+        wrong_method="delete",
+        wrong_method_as="member",
+    ),
+    "contribution-import": Page(
+        get={NO_OBJECT: _only(STAFF)},
+        post={NO_OBJECT: _only(STAFF, 400)},
+        wrong_method="delete",
+    ),
+    "contribution-edit": Page(
+        get={"own": _only(STAFF), "foreign": _only(STAFF)},
+        args=_contribution_args,
+        wrong_method="delete",
+    ),
+    "contribution-decide": Page(
+        get={"own": _each(NOT_ALLOWED)},
+        args=_contribution_args,
+        post={"own": _only(STAFF, ANY_REDIRECT), "foreign": _only(STAFF, ANY_REDIRECT)},
+        post_data={"action": "decline"},
+        changed=_contribution_decided,
+        wrong_method=None,
     ),
     "program-list": _list_page(),
     "project-list": _list_page(),

@@ -1,0 +1,170 @@
+"""The ledger's forms: what a page shows, a row staff record, what a member reports, a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import MemberOrganisation
+from partners.selectors import member_unit_ids, visible_member_organisations, visible_networks
+from programs.selectors import visible_programs
+from solidarity.models import REPORTABLE_KINDS, Contribution
+from solidarity.selectors import visible_contributions
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A period longer than this is refused: ten years of pledges are already a long page.
+MAX_PERIOD_DAYS = 366 * 10
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class LedgerFilterForm(forms.Form):
+    """The period and the heads a ledger page adds up; empty: this calendar year, everything."""
+
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    network: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Network"), queryset=None, required=False
+    )
+    program: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None, required=False
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    member_organisation: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Member organisation"), queryset=None, required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        fields["network"].queryset = visible_networks(user).order_by("name")  # type: ignore[attr-defined]
+        fields["program"].queryset = visible_programs(user).order_by("title")  # type: ignore[attr-defined]
+        fields["kind"].choices = [("", _("All kinds")), *Contribution.Kind.choices]  # type: ignore[attr-defined]
+        fields["status"].choices = [("", _("Any status")), *Contribution.Status.choices]  # type: ignore[attr-defined]
+        if getattr(user, "is_portal_staff", False):
+            fields["member_organisation"].queryset = visible_member_organisations(  # type: ignore[attr-defined]
+                user
+            ).order_by("name")
+        else:
+            del fields["member_organisation"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        year = timezone.localdate().year
+        start = data.get("start") or dt.date(year, 1, 1)
+        end = data.get("end") or dt.date(start.year, 12, 31)
+        if end < start:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        if (end - start).days > MAX_PERIOD_DAYS:
+            raise forms.ValidationError(_("Choose a period of at most ten years."))
+        data["start"], data["end"] = start, end
+        return data
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["start"], self.cleaned_data["end"]
+        year = timezone.localdate().year
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+class ContributionForm(forms.ModelForm):
+    """Staff record or correct a row of the ledger."""
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "kind",
+            "date",
+            "ends_on",
+            "member_organisation",
+            "donor_name",
+            "amount_sek",
+            "hours",
+            "network",
+            "program",
+            "pledge",
+            "note",
+        ]
+        widgets = {"date": DateInput(), "ends_on": DateInput()}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        fields["member_organisation"].queryset = visible_member_organisations(user).order_by("name")  # type: ignore[attr-defined]
+        fields["network"].queryset = visible_networks(user).order_by("name")  # type: ignore[attr-defined]
+        fields["program"].queryset = visible_programs(user).order_by("title")  # type: ignore[attr-defined]
+        fields["pledge"].queryset = (  # type: ignore[attr-defined]
+            visible_contributions(user)
+            .filter(kind=Contribution.Kind.MONTHLY_PLEDGE, status=Contribution.Status.CONFIRMED)
+            .exclude(pk=self.instance.pk)
+            .select_related("member_organisation")
+            .order_by("member_organisation__name", "donor_name", "date")
+        )
+        fields["pledge"].label_from_instance = pledge_label  # type: ignore[attr-defined]
+
+
+def pledge_label(pledge: Contribution) -> str:
+    return _("%(who)s, %(amount)s SEK a month from %(first)s") % {
+        "who": pledge.contributor,
+        "amount": pledge.amount_sek,
+        "first": pledge.date.isoformat(),
+    }
+
+
+class ReportForm(forms.ModelForm):
+    """A member organisation's user reports a workplace collection or a study circle."""
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "kind",
+            "member_organisation",
+            "date",
+            "amount_sek",
+            "hours",
+            "network",
+            "program",
+            "note",
+        ]
+        widgets = {"date": DateInput()}
+        help_texts = {
+            "amount_sek": _("For a workplace collection: what was collected."),
+            "hours": _("For a study circle: its hours together."),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        labels = dict(Contribution.Kind.choices)
+        fields["kind"].choices = [(kind, labels[kind]) for kind in REPORTABLE_KINDS]  # type: ignore[attr-defined]
+        units = MemberOrganisation.objects.filter(pk__in=member_unit_ids(user)).order_by("name")
+        fields["member_organisation"].queryset = units  # type: ignore[attr-defined]
+        fields["member_organisation"].required = True
+        fields["member_organisation"].empty_label = None  # type: ignore[attr-defined]
+        fields["member_organisation"].label = _("Given by")
+        fields["network"].queryset = visible_networks(user).order_by("name")  # type: ignore[attr-defined]
+        fields["program"].queryset = visible_programs(user).order_by("title")  # type: ignore[attr-defined]
+
+
+class ImportForm(forms.Form):
+    """An XLSX in the download's layout (``solidarity.imports``)."""
+
+    workbook = forms.FileField(
+        label=_("Workbook (XLSX)"),
+        help_text=_("The ledger's XLSX download, or a sheet with the same header; at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_TYPE}"}),
+    )
+
+    def clean_workbook(self) -> Any:
+        upload = self.cleaned_data["workbook"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB: split it."))
+        return upload

@@ -1,0 +1,64 @@
+"""Who may see which contributions (the rules: ``portal.access``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+
+from partners.selectors import member_unit_ids
+from portal.access import as_user, get_or_404
+from solidarity.models import Contribution
+
+if TYPE_CHECKING:
+    from portal.access import AnyUser
+
+
+def visible_contributions(user: AnyUser) -> QuerySet[Contribution]:
+    """Staff see the whole ledger; a member organisation's users their own organisation's and
+    its branches' (never an individual donor's); nobody else any."""
+    contributions = Contribution.objects.all()
+    viewer = as_user(user)
+    if viewer is None:
+        return contributions.none()
+    if viewer.is_portal_staff:
+        return contributions
+    if viewer.is_network_member:
+        return contributions.filter(member_organisation_id__in=member_unit_ids(viewer))
+    return contributions.none()
+
+
+def get_contribution_for_user(user: AnyUser, pk: object) -> Contribution:
+    return get_or_404(visible_contributions(user), pk)
+
+
+def filtered_contributions(user: AnyUser, data: dict[str, Any]) -> QuerySet[Contribution]:
+    """The viewer's contributions under a ledger form's heads (``LedgerFilterForm``)."""
+    rows = visible_contributions(user)
+    for name in ("network", "program", "member_organisation"):
+        if data.get(name) is not None:
+            rows = rows.filter(**{name: data[name]})
+    for name in ("kind", "status"):
+        if data.get(name):
+            rows = rows.filter(**{name: data[name]})
+    return rows
+
+
+def waiting_reports(user: AnyUser) -> QuerySet[Contribution]:
+    """Members' reports that wait for staff: all of them for staff, a member's own."""
+    return (
+        visible_contributions(user)
+        .filter(status=Contribution.Status.REPORTED)
+        .select_related("member_organisation", "network", "program", "reported_by")
+        .order_by("date", "pk")
+    )
+
+
+def given_contributions(user: AnyUser) -> QuerySet[Contribution]:
+    """What the viewer's contributions actually gave: confirmed rows, pledges' payments but not
+    the pledges themselves (a promise is not money)."""
+    return (
+        visible_contributions(user)
+        .filter(status=Contribution.Status.CONFIRMED)
+        .exclude(kind=Contribution.Kind.MONTHLY_PLEDGE)
+    )

@@ -1,0 +1,212 @@
+"""The contributions ledger's pages (docs/contributions.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.access import denied_as_not_found, may_download
+from portal.exports import download
+from portal.forms import add_validation_error
+from portal.pagination import paginate
+from solidarity import exports, imports, ledger, services
+from solidarity.forms import ContributionForm, ImportForm, LedgerFilterForm, ReportForm
+from solidarity.selectors import (
+    filtered_contributions,
+    get_contribution_for_user,
+    waiting_reports,
+)
+
+
+def _may_keep(user: Any) -> bool:
+    return bool(getattr(user, "is_portal_staff", False))
+
+
+def _reader(user: Any) -> None:
+    if not (_may_keep(user) or getattr(user, "is_network_member", False)):
+        raise Http404
+
+
+def _selection(request: HttpRequest) -> tuple[LedgerFilterForm, Any]:
+    form = LedgerFilterForm(request.GET or None, user=request.user)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return form, filtered_contributions(request.user, data)
+
+
+@require_GET
+def contribution_list(request: HttpRequest) -> HttpResponse:
+    """The ledger: what was given in a period, added up by kind, network, programme and month,
+    the pledges expected to date against what they brought, and the rows themselves."""
+    user = request.user
+    _reader(user)
+    form, rows = _selection(request)
+    start, end = form.period()
+    page = paginate(
+        request,
+        ledger.in_period(rows, start, end)
+        .select_related("member_organisation", "network", "program")
+        .order_by("-date", "-pk"),
+    )
+    return render(
+        request,
+        "solidarity/contribution_list.html",
+        {
+            "form": form,
+            "ledger": ledger.ledger(rows, start, end, timezone.localdate()),
+            "page": page,
+            "waiting": waiting_reports(user)[:100],
+            "may_keep": _may_keep(user),
+            "may_report": getattr(user, "is_network_member", False),
+            "may_download": may_download(user) or getattr(user, "is_network_member", False),
+            "query": request.GET.urlencode(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def contribution_download(request: HttpRequest, fmt: str) -> Any:
+    """The rows of the ledger page's selection, in the layout the import reads."""
+    user = request.user
+    _reader(user)
+    form, rows = _selection(request)
+    start, end = form.period()
+    selected = ledger.in_period(rows, start, end)
+    return download(
+        request,
+        fmt,
+        form=form,
+        filename="contributions",
+        title=_("Contributions"),
+        header=exports.COLUMNS,
+        rows=exports.rows(selected),
+        count=selected.count,
+    )
+
+
+def _posted(request: HttpRequest) -> Any:
+    """A POST binds the form even when empty (its errors are then the answer, with a 400)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _form_page(request: HttpRequest, form: Any, heading: str, contribution: Any = None) -> Any:
+    return render(
+        request,
+        "solidarity/contribution_form.html",
+        {"form": form, "heading": heading, "contribution": contribution},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@denied_as_not_found
+def contribution_create(request: HttpRequest) -> HttpResponse:
+    if not _may_keep(request.user):
+        raise Http404
+    form = ContributionForm(_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contribution_save(
+                actor=request.user, contribution=form.instance, changed_fields=form.changed_data
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The contribution is recorded."))
+            return redirect("contribution-list")
+    return _form_page(request, form, _("Record a contribution"))
+
+
+@require_http_methods(["GET", "POST"])
+@denied_as_not_found
+def contribution_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _may_keep(request.user):
+        raise Http404
+    contribution = get_contribution_for_user(request.user, pk)
+    form = ContributionForm(_posted(request), instance=contribution, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contribution_save(
+                actor=request.user, contribution=form.instance, changed_fields=form.changed_data
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The contribution is saved."))
+            return redirect("contribution-list")
+    return _form_page(request, form, _("Correct a contribution"), contribution)
+
+
+@require_http_methods(["GET", "POST"])
+@denied_as_not_found
+def contribution_report(request: HttpRequest) -> HttpResponse:
+    """For a member organisation's users: report a workplace collection or a study circle."""
+    if not getattr(request.user, "is_network_member", False):
+        raise Http404
+    form = ReportForm(_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contribution_report(actor=request.user, contribution=form.instance)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(
+                request, _("Thank you: staff will confirm it, and then it counts in the totals.")
+            )
+            return redirect("contribution-list")
+    return _form_page(request, form, _("Report a collection or a study circle"))
+
+
+@require_POST
+@denied_as_not_found
+def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _may_keep(request.user):
+        raise PermissionDenied
+    contribution = get_contribution_for_user(request.user, pk)
+    confirm = request.POST.get("action") == "confirm"
+    try:
+        services.contribution_decide(actor=request.user, contribution=contribution, confirm=confirm)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Confirmed: it counts in the totals now.")
+            if confirm
+            else _("Declined: it counts nowhere, and the member sees it declined."),
+        )
+    return redirect(reverse("contribution-list") + "#waiting")
+
+
+@require_http_methods(["GET", "POST"])
+@denied_as_not_found
+def contribution_import(request: HttpRequest) -> HttpResponse:
+    """Upload contributions in the download's layout: saved whole, or every bad row named."""
+    if not _may_keep(request.user):
+        raise Http404
+    form = ImportForm(_posted(request), request.FILES if request.method == "POST" else None)
+    result = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                result = imports.import_contributions(
+                    actor=request.user,  # type: ignore[arg-type]
+                    upload=form.cleaned_data["workbook"],
+                )
+            except ValidationError as error:
+                add_validation_error(form, error)
+        if form.errors or (result is not None and result.problems):
+            status = 400
+    return render(
+        request, "solidarity/import.html", {"form": form, "result": result}, status=status
+    )
