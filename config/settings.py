@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "analyses",
     "reporting",
     "privacy",
+    "mailings",
     "demo",
     "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
@@ -377,6 +379,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "refresh-story-aggregates": {
         "task": "reporting.refresh_aggregates",
         "schedule": 30,
+    },
+    # Newsletters' deliveries that could not be sent at once (broker or mail server down).
+    "send-newsletters": {
+        "task": "mailings.send_deliveries",
+        "schedule": 60,
+    },
+    # The weekly digest, Monday morning, for those who chose it (each at most once a week).
+    "send-digests": {
+        "task": "mailings.send_digests",
+        "schedule": crontab(minute=0, hour=6, day_of_week=1),
     },
 }
 

@@ -65,4 +65,5 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("reporting.urls")),
     path("", include("analyses.urls")),
+    path("", include("mailings.urls")),
 ]

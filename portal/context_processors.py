@@ -29,6 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("assessment-home"), _("Self-assessments")),
             (reverse("network-list"), _("Networks")),
             (reverse("contribution-list"), _("Contributions")),
+            (reverse("newsletter-list"), _("Newsletters")),
         ]
     elif user.is_partner_user:
         items = [
@@ -48,6 +49,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("dashboard"), _("Overview")),
             (reverse("network-list"), _("Our networks")),
             (reverse("contribution-list"), _("Contributions")),
+            (reverse("newsletter-list"), _("Newsletters")),
             (reverse("partner-list"), _("Partners")),
             (reverse("program-list"), _("Programmes")),
             (reverse("plan-list"), _("Our plans")),

@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from demo.risks import seed_risks
 from demo.stories import seed_stories
 from demo.world import seed_world
+from mailings.models import Delivery, MailPreference, Newsletter
 from partners.models import (
     MemberOrganisation,
     NetworkMembership,
@@ -42,6 +43,9 @@ from solidarity.models import Contribution
 
 # In an order that deletes what points at a row before the row.
 DEMO_MODELS: tuple[type[models.Model], ...] = (
+    Delivery,
+    Newsletter,
+    MailPreference,
     RiskComment,
     RiskReassessment,
     Risk,
@@ -84,6 +88,8 @@ def natural_key(row: models.Model) -> str:
             return row.code
         case ActivityPlan():
             return f"{row.year} / {row.unit or 'staff'} / {row.title}"
+        case Newsletter():
+            return row.subject
         case Contribution():
             return f"{row.kind} / {row.date} / {row.contributor}"
         case PlannedActivity():

@@ -41,6 +41,8 @@ NOT_WALKED = {
     "calendar-feed": "an iCalendar file, for calendar programs",
     "network-request-decide": "a POST that redirects to the requests (its form is on that page)",
     "contribution-download": "a CSV or XLSX file",
+    "newsletter-send": "a POST that redirects to the newsletter (its form is on that page)",
+    "mail-unsubscribe": "its address is signed for one person and sent by mail (tests/mailings)",
     "contribution-decide": "a POST that redirects to the ledger (its form is on that page)",
 }
 

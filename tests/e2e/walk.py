@@ -73,6 +73,7 @@ _ACCOUNT = (
     Step("password_change", "/accounts/password/change/"),
     Step("password_change", "/accounts/password/change/", submit="Save", variant=True),
     Step("password_change_done", "/accounts/password/change/done/"),
+    Step("mail-settings", "/", follow=("mail-settings",), shot="mail-settings"),
 )
 _STORIES = (
     Step("story-list", "/stories/", shot="story-list"),
@@ -241,6 +242,26 @@ _CONTRIBUTIONS = (
         variant=True,
     ),
 )
+# Newsletters: the sent log, a sent one and the draft (the demo's first two listed), writing one.
+_NEWSLETTERS = (
+    Step("newsletter-list", "/mail/newsletters/", shot="newsletters"),
+    Step(
+        "newsletter-detail", "/mail/newsletters/", follow=("newsletter-detail",), shot="newsletter"
+    ),
+    Step("newsletter-create", "/mail/newsletters/", follow=("newsletter-create",)),
+    Step(
+        "newsletter-create",
+        "/mail/newsletters/new/",
+        submit="Save the draft",
+        status=400,
+        variant=True,
+    ),
+    Step(
+        "newsletter-edit",
+        "/mail/newsletters/",
+        follow=("newsletter-detail", "newsletter-edit"),
+    ),
+)
 _CONTRIBUTION_WORK = (
     Step("contribution-create", "/contributions/", follow=("contribution-create",)),
     Step("contribution-create", "/contributions/new/", submit="Save", status=400, variant=True),
@@ -360,6 +381,7 @@ _STAFF = (
     Step("network-requests", "/networks/", follow=("network-requests",)),
     *_CONTRIBUTIONS,
     *_CONTRIBUTION_WORK,
+    *_NEWSLETTERS,
     *_PROGRAMMES,
     *_RESULTS,
     *_ACTIVITIES,
@@ -429,6 +451,7 @@ _MEMBER = (
         shot="contribution-report",
     ),
     Step("contribution-report", "/contributions/report/", submit="Save", status=400, variant=True),
+    *_NEWSLETTERS,
     Step("partner-list", "/partners/"),
     Step("partner-detail", "/partners/", follow=("partner-detail",)),
     *_PROGRAMMES,

@@ -434,6 +434,34 @@ def test_it_refuses_or_escapes_every_payload_in_the_contribution_forms(
     _report(capsys, "contribution forms", len(PAYLOADS), before)
 
 
+def test_it_refuses_or_escapes_every_payload_in_the_newsletter_form(
+    world: World, client_as: Callable[[str], Client], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each payload as a newsletter's subject and text, and in turn as its audience and
+    network: a draft whose preview and list show it escaped, or a message; never a 500."""
+    staff = client_as("staff")
+    base: dict[str, Any] = {"audience": "network", "network": world.network.pk}
+    before, stored = Counter.requests, 0
+    for index, (label, payload) in enumerate(PAYLOADS):
+        posts = [
+            {**base, "subject": payload[:150] or "x", "body": payload or "x"},
+            {**base, "subject": "x", "body": "y", ("audience", "network")[index % 2]: payload},
+        ]
+        for data in posts:
+            what = f"newsletter-create {label}"
+            response = _check(staff.post(reverse("newsletter-create"), data), what)
+            assert response.status_code in (302, 400), what
+            if response.status_code == 302:
+                stored += 1
+                response = _check(staff.get(response["Location"]), what)
+            assert not _unescaped(payload, response.content.decode()), what
+    page = _check(staff.get(reverse("newsletter-list")), "sent log")
+    for _label, payload in PAYLOADS:
+        assert not _unescaped(payload, page.content.decode())
+    assert stored, "no payload was ever stored: the form refuses everything"
+    _report(capsys, "newsletter form", len(PAYLOADS), before)
+
+
 # --- Login and one-time code ----------------------------------------------------------------------
 
 

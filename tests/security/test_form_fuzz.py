@@ -29,6 +29,9 @@ from conftest import World
 from dialogues import forms as dialogue_forms
 from dialogues import services as dialogue_services
 from dialogues.models import Dialogue
+from mailings import services as mail_services
+from mailings.forms import NewsletterForm
+from mailings.models import MailPreference
 from partners.regions import Region
 from portal.forms import OneTimeCodeForm
 from portal.models import User
@@ -600,6 +603,35 @@ def test_the_contribution_forms(world: World) -> None:
         if _valid_or_errors(ledger_form, "LedgerFilterForm"):
             start, end = ledger_form.period()
             assert start <= end
+
+    run()
+
+
+def test_the_newsletter_form(world: World) -> None:
+    """A newsletter as staff write it: valid input saves a draft through the service, and
+    sending it is done or refused with a reason, never anything else."""
+    staff = world.users["staff"]
+    MailPreference.objects.create(user=world.users["member"], newsletters=True)
+
+    @FUZZ
+    @given(
+        written=from_form(
+            NewsletterForm,  # type: ignore[arg-type]
+            form_kwargs={"user": staff},
+            audience=st.sampled_from(["network", "branches", "", "x"]),
+            subject=TEXT,
+            body=TEXT,
+        )
+    )
+    def run(written: NewsletterForm) -> None:
+        form = NewsletterForm(data=written.data, user=staff)
+        if _valid_or_errors(form, "NewsletterForm"):
+
+            def save_and_send() -> None:
+                newsletter = mail_services.newsletter_save(actor=staff, newsletter=form.instance)
+                mail_services.newsletter_send(actor=staff, newsletter=newsletter)
+
+            _rolled_back(save_and_send)
 
     run()
 

@@ -202,6 +202,37 @@ def _contribution_decided(obj: Model | None) -> bool:
     return obj.status != "reported"  # type: ignore[attr-defined]
 
 
+def _unsubscribe_args(world: World, kind: str) -> Args:
+    from mailings.messages import unsubscribe_token
+
+    return [unsubscribe_token(world.users["member"], "newsletters")], None
+
+
+def _newsletter_args(world: World, kind: str) -> Args:
+    """A draft to the world's network ("own"), and one to another network ("foreign"), both
+    staff's; the member has chosen newsletters."""
+    from mailings.models import MailPreference, Newsletter
+
+    MailPreference.objects.update_or_create(
+        user=world.users["member"], defaults={"newsletters": True}
+    )
+    network = world.network if kind == "own" else factories.NetworkFactory.create()
+    draft = Newsletter.objects.create(
+        subject="Matrix news",
+        body="Hello",
+        audience="network",
+        network=network,
+        author=world.users["staff"],
+    )
+    return _pk(draft)
+
+
+def _newsletter_sent(obj: Model | None) -> bool:
+    assert obj is not None
+    obj.refresh_from_db()
+    return obj.status != "draft"  # type: ignore[attr-defined]
+
+
 def _story_args(world: World, kind: str) -> Args:
     """The world's stories: verified, with consent to quote (network members may see them)."""
     return _pk(_story(world, kind))
@@ -649,6 +680,38 @@ EXPECTATIONS: dict[str, Page] = {
     ),
     "network-detail": Page(
         get={"own": _only((*STAFF, "member")), "foreign": _only(STAFF)}, args=_network_args
+    ),
+    # Mail: one's own choices; one-click unsubscribe by its signed address (no login, no CSRF
+    # token: RFC 8058); newsletters staff write to networks, a district to its branches (the
+    # world's member organisation has none), read by staff and by those they were sent to.
+    "mail-settings": Page(get={NO_OBJECT: _each(OK)}, wrong_method="delete"),
+    "mail-unsubscribe": Page(
+        get={NO_OBJECT: _each(OK, anonymous=OK)},
+        args=_unsubscribe_args,
+        post={NO_OBJECT: _each(OK, anonymous=OK)},
+        wrong_method="delete",
+        wrong_method_as=ANONYMOUS,
+    ),
+    "newsletter-list": Page(get={NO_OBJECT: _only((*STAFF, "member"))}),
+    "newsletter-create": Page(
+        get={NO_OBJECT: _only(STAFF)},
+        post={NO_OBJECT: _only(STAFF, 400)},
+        wrong_method="delete",
+    ),
+    "newsletter-detail": Page(
+        get={"own": _only(STAFF), "foreign": _only(STAFF)}, args=_newsletter_args
+    ),
+    "newsletter-edit": Page(
+        get={"own": _only(STAFF), "foreign": _only(STAFF)},
+        args=_newsletter_args,
+        wrong_method="delete",
+    ),
+    "newsletter-send": Page(
+        get={"own": _each(NOT_ALLOWED)},
+        args=_newsletter_args,
+        post={"own": _only(STAFF, ANY_REDIRECT)},
+        changed=_newsletter_sent,
+        wrong_method=None,
     ),
     # The contributions ledger: staff keep it, a member organisation's users read theirs and
     # report collections and study circles (empty POSTs re-show the forms with their errors).

@@ -22,6 +22,7 @@ from demo.analyses import seed_analyses
 from demo.assessments import seed_assessments
 from demo.data_files import demo_data
 from demo.dialogues import dialogue_seeds, seed_dialogues
+from demo.mail import mail_data, seed_mail
 from demo.results import seed_results
 from demo.risks import risk_data, seed_risks
 from demo.stories import DEFAULT_STORIES, seed_stories
@@ -80,6 +81,7 @@ class Command(BaseCommand):
         demo_data()  # reads and checks the data files before anything is written
         dialogue_seeds()
         risk_data()
+        mail_data()
 
         with transaction.atomic():
             world = seed_world(seed)
@@ -95,6 +97,8 @@ class Command(BaseCommand):
         # The results frameworks, their targets and the projects' actuals.
         with transaction.atomic():
             seed_results(world)
+        with transaction.atomic():
+            seed_mail()
         # Bulk inserts bypass the outbox: recompute the report figures from what is there now.
         aggregates.rebuild_all()
 
