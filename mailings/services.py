@@ -118,7 +118,7 @@ def deliveries_send(*, limit: int = BATCH) -> int:
         try:
             with transaction.atomic():
                 delivery = (
-                    Delivery.objects.select_for_update(skip_locked=True)
+                    Delivery.objects.select_for_update(skip_locked=True, of=("self",))
                     .select_related("newsletter", "user", "user__mail_preference")
                     .filter(pk=pk, status=Delivery.Status.WAITING)
                     .first()
