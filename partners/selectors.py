@@ -144,6 +144,18 @@ def may_identify(partner: Partner, user: AnyUser) -> bool:
     return viewer.sees_confidential or (viewer.is_partner_user and viewer.partner_id == partner.pk)
 
 
+def unnamed_network_partners(user: AnyUser, network: SolidarityNetwork) -> list[str]:
+    """The regions of the network's confidential partners the viewer may not see: shown as "a
+    partner in <region>", never by name, pseudonym or country."""
+    hidden = network.partners.filter(is_confidential=True).exclude(
+        pk__in=visible_partners(user).values("pk")
+    )
+    labels = dict(Partner._meta.get_field("region").choices or [])
+    return sorted(
+        str(labels.get(region, region)) for region in hidden.values_list("region", flat=True)
+    )
+
+
 def partner_label(partner: Partner, user: AnyUser) -> str:
     """The name to show in anything aggregated: the pseudonym unless the viewer may identify."""
     return partner.name if may_identify(partner, user) else partner.pseudonym

@@ -16,6 +16,7 @@ from partners.selectors import (
     get_partner_for_user,
     joinable_networks,
     requestable_networks,
+    unnamed_network_partners,
     visible_contacts,
     visible_membership_requests,
     visible_networks,
@@ -70,6 +71,7 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "network": network,
             "partners": visible_partners(user).filter(networks=network),
+            "unnamed": unnamed_network_partners(user, network),
             # Those who left are not members any more.
             "memberships": network.memberships.filter(left_on__isnull=True)
             .select_related("member_organisation")

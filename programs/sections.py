@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import timezone
 
 from partners.models import Partner, SolidarityNetwork
 from portal.sections import Section, register_section
-from programs.selectors import visible_activities, visible_programs, visible_projects
+from programs.selectors import (
+    network_activity_figures,
+    visible_activities,
+    visible_programs,
+    visible_projects,
+)
 
 
 def partner_projects(request: HttpRequest, partner: Partner) -> dict[str, Any]:
@@ -40,6 +47,13 @@ def network_programs(request: HttpRequest, network: SolidarityNetwork) -> dict[s
     return {"programs": visible_programs(request.user).filter(networks=network)}
 
 
+def network_activities(request: HttpRequest, network: SolidarityNetwork) -> dict[str, Any]:
+    """What the network's planned items brought in the last twelve months, in figures."""
+    end = timezone.localdate()
+    start = end - dt.timedelta(days=365)
+    return {"figures": network_activity_figures(network, start, end), "start": start, "end": end}
+
+
 def register() -> None:
     register_section(
         "partner-detail",
@@ -52,4 +66,8 @@ def register() -> None:
     register_section(
         "network-detail",
         Section(network_programs, {"columns": "programs/_network_programs.html"}, order=10),
+    )
+    register_section(
+        "network-detail",
+        Section(network_activities, {"main": "programs/_network_activities.html"}, order=20),
     )

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest
 from django_countries import countries
 
-from partners.models import MemberOrganisation, Partner
+from partners.models import MemberOrganisation, Partner, SolidarityNetwork
 from partners.selectors import member_network_ids, member_unit_ids, visible_partners
 from portal.access import (
     as_user,
@@ -237,3 +238,23 @@ def choice_lists(user: AnyUser) -> ChoiceLists:
         programs=visible_programs(user).order_by("title").only("pk", "title"),
         countries=[(code, str(name)) for code, name in countries if code in codes],
     )
+
+
+def network_activity_figures(
+    network: SolidarityNetwork, start: dt.date, end: dt.date
+) -> dict[str, int]:
+    """How many activities the network's planned items brought between ``start`` and ``end``
+    and how many took part: figures only, without a confidential partner's activities, for
+    everyone who may open the network's page (members read figures, not activity rows)."""
+    figures = (
+        Activity.objects.filter(planned__network=network, date__range=(start, end))
+        .exclude(confidential_activity())
+        .aggregate(
+            held=Count("pk"),
+            women=Sum("participants_women"),
+            men=Sum("participants_men"),
+            other=Sum("participants_other"),
+            youth=Sum("participants_youth"),
+        )
+    )
+    return {key: value or 0 for key, value in figures.items()}

@@ -9,11 +9,11 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
-from partners.models import Partner
+from partners.models import Partner, SolidarityNetwork
 from portal.sections import Section, register_section
 from programs.models import Project
 from progress.models import ChangeStory
-from progress.selectors import returned_stories
+from progress.selectors import returned_stories, visible_stories
 from reporting.selectors import visible_story_counts
 
 Status = ChangeStory.Status
@@ -39,6 +39,24 @@ def partner_stories(request: HttpRequest, partner: Partner) -> dict[str, Any]:
     return {"partner": partner, "story_counts": counts, "returned": returned}
 
 
+NETWORK_STORIES = 5
+
+
+def network_stories(request: HttpRequest, network: SolidarityNetwork) -> dict[str, Any]:
+    """The latest verified stories of the network's partners the viewer may read (for a member
+    organisation's users: those with consent to quote, never a confidential partner's)."""
+    stories = (
+        visible_stories(request.user)
+        .filter(
+            status__in=[Status.VERIFIED, Status.SELECTED],
+            partner__in=network.partners.values("pk"),
+        )
+        .select_related("partner")
+        .order_by("-event_date", "-pk")[:NETWORK_STORIES]
+    )
+    return {"stories": stories, "network": network}
+
+
 def project_stories(request: HttpRequest, project: Project) -> dict[str, Any]:
     count = (
         visible_story_counts(request.user)
@@ -59,6 +77,10 @@ def register() -> None:
             },
             order=20,
         ),
+    )
+    register_section(
+        "network-detail",
+        Section(network_stories, {"main": "reporting/_network_stories.html"}, order=30),
     )
     register_section(
         "project-detail",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from partners.selectors import member_unit_ids
 from portal.access import as_user, get_or_404
@@ -62,3 +64,29 @@ def given_contributions(user: AnyUser) -> QuerySet[Contribution]:
         .filter(status=Contribution.Status.CONFIRMED)
         .exclude(kind=Contribution.Kind.MONTHLY_PLEDGE)
     )
+
+
+def network_pooled(network_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """What everyone gave the network between ``start`` and ``end``, pooled: money, hours, how
+    many gave, and what the pledges running on the last day promise a month. Totals only, for
+    everyone who may open the network's page; who gave what is the ledger's, for staff."""
+    rows = Contribution.objects.filter(network_id=network_id, status=Contribution.Status.CONFIRMED)
+    given = rows.filter(date__range=(start, end)).exclude(kind=Contribution.Kind.MONTHLY_PLEDGE)
+    totals = given.aggregate(
+        amount=Sum("amount_sek"),
+        hours=Sum("hours"),
+        organisations=Count("member_organisation", distinct=True),
+        donors=Count("donor_name", filter=~Q(donor_name=""), distinct=True),
+    )
+    pledged = rows.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=end.replace(day=1)),
+        kind=Contribution.Kind.MONTHLY_PLEDGE,
+        date__lte=end,
+    ).aggregate(a_month=Sum("amount_sek"))
+    return {
+        "amount_sek": totals["amount"] or Decimal(0),
+        "hours": totals["hours"] or Decimal(0),
+        "organisations": totals["organisations"],
+        "donors": totals["donors"],
+        "pledged_a_month": pledged["a_month"] or Decimal(0),
+    }
