@@ -277,6 +277,7 @@ def check_references(data: DemoData) -> None:
     for program in data.programs:
         where = f"programme {program.code!r}"
         _require(program.funders, {funder.name for funder in data.funders}, "funder", where)
+        _require(program.grants, program.funders, "funder of the programme", where)
         users = {user.username for user in data.logins.users}
         _require([program.responsible], users, "login", where)
     for user in data.logins.users:

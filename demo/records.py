@@ -89,6 +89,7 @@ class ProgramSeed:
     responsible: str  # a username
     description: str
     focus_area: str = choice_of(FocusArea)
+    grants: dict[str, int] = field(default_factory=dict)  # funder name -> SEK
 
 
 # --- logins.toml ----------------------------------------------------------------------------

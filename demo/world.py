@@ -31,7 +31,7 @@ from partners.models import (
 )
 from partners.regions import region_for_country
 from portal.models import User
-from programs.models import Funder, Program, Project
+from programs.models import Funder, Grant, Program, Project
 from solidarity.models import Contribution
 
 
@@ -204,6 +204,10 @@ def seed_programs(
             },
         )
         program.funders.set([funders[name] for name in spec.funders])
+        for name, amount in spec.grants.items():
+            Grant.objects.update_or_create(
+                program=program, funder=funders[name], defaults={"amount_sek": Decimal(amount)}
+            )
         programs[spec.code] = program
     return programs
 

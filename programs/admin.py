@@ -5,7 +5,15 @@ from django.contrib import admin
 from django.db import models
 
 from portal.admin_scoping import AccessScopedAdminMixin, ScopedModelAdmin
-from programs.models import Activity, ActivityPlan, Funder, PlannedActivity, Program, Project
+from programs.models import (
+    Activity,
+    ActivityPlan,
+    Funder,
+    Grant,
+    PlannedActivity,
+    Program,
+    Project,
+)
 
 
 @admin.register(Funder)
@@ -24,6 +32,14 @@ class ProjectInline(AccessScopedAdminMixin, admin.StackedInline):
     show_change_link = True
 
 
+class GrantInline(AccessScopedAdminMixin, admin.StackedInline):
+    """What each funder gives the programme: the amounts behind funder dependence."""
+
+    model = Grant
+    extra = 0
+    fields = ("funder", "amount_sek", "note")
+
+
 @admin.register(Program)
 class ProgramAdmin(ScopedModelAdmin):
     list_display = (
@@ -40,7 +56,7 @@ class ProgramAdmin(ScopedModelAdmin):
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     autocomplete_fields = ("responsible_staff",)
     list_select_related = ("responsible_staff",)
-    inlines = [ProjectInline]
+    inlines = [GrantInline, ProjectInline]
 
 
 @admin.register(Project)

@@ -11,9 +11,17 @@ class ProgramsConfig(AppConfig):
         from portal.admin_scoping import register_scope, register_writes
         from portal.audit import register_audited
         from programs import sections, selectors, services
-        from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
+        from programs.models import (
+            Activity,
+            ActivityPlan,
+            Grant,
+            PlannedActivity,
+            Program,
+            Project,
+        )
 
         register_scope(Program, selectors.visible_programs)
+        register_scope(Grant, selectors.visible_grants)
         register_scope(Project, selectors.visible_projects, may_be_confidential=True)
         register_scope(Activity, selectors.visible_activities, may_be_confidential=True)
         register_scope(
@@ -46,6 +54,12 @@ class ProgramsConfig(AppConfig):
                 delete=services.plan_delete,
                 argument="plan",
             )
+        register_writes(
+            Grant,
+            save=services.grant_save,
+            delete=services.grant_delete,
+            argument="grant",
+        )
         register_writes(
             Activity,
             save=services.activity_save,

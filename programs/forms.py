@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import MemberOrganisation, SolidarityNetwork
 from partners.selectors import visible_networks
-from programs.models import Activity, ActivityPlan, PlannedActivity
+from programs.models import Activity, ActivityPlan, Funder, PlannedActivity
 from programs.selectors import (
     plan_member_units,
     visible_activity_plans,
@@ -129,3 +129,14 @@ class CalendarFilter(forms.Form):
             self.fields["unit"].queryset = plan_member_units(user).order_by("name")  # type: ignore[attr-defined]
         else:
             del self.fields["unit"]
+
+
+class FunderChoice(forms.Form):
+    """Whose grant to imagine cut, on the funder dependence page."""
+
+    funder = forms.ModelChoiceField(
+        label=_("If this funder's money stopped"),
+        queryset=Funder.objects.filter(grants__isnull=False).distinct().order_by("name"),
+        required=False,
+        empty_label=_("choose a funder"),
+    )

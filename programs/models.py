@@ -92,6 +92,34 @@ class Program(models.Model):
         return self.title
 
 
+class Grant(models.Model):
+    """What one funder gives a programme: the amounts behind funder dependence
+    (``programs/dependence.py``)."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="grants"
+    )
+    funder = models.ForeignKey(
+        Funder, verbose_name=_("funder"), on_delete=models.PROTECT, related_name="grants"
+    )
+    amount_sek = models.DecimalField(_("amount (SEK)"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        ordering = ["program", "funder"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "funder"], name="grant_one_per_funder"),
+            models.CheckConstraint(
+                name="grant_amount_not_negative", condition=models.Q(amount_sek__gte=0)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.funder} → {self.program}"
+
+
 class Project(models.Model):
     """A partner's project within a programme. Confidential whenever its partner is."""
 

@@ -22,6 +22,7 @@ from programs.models import (
     Activity,
     ActivityPlan,
     CalendarFeed,
+    Grant,
     PlannedActivity,
     Program,
     Project,
@@ -47,6 +48,12 @@ def visible_programs(user: AnyUser) -> QuerySet[Program]:
     if viewer.is_network_member:
         return programs.filter(networks__in=member_network_ids(viewer)).distinct()
     return programs.none()
+
+
+def visible_grants(user: AnyUser) -> QuerySet[Grant]:
+    """Grants of the programmes the viewer sees (the amounts are staff's business: the admin
+    and the funder dependence page are theirs)."""
+    return Grant.objects.filter(program__in=visible_programs(user).values("pk"))
 
 
 def visible_projects(user: AnyUser) -> QuerySet[Project]:

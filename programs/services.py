@@ -24,6 +24,7 @@ from programs.models import (
     Activity,
     ActivityPlan,
     CalendarFeed,
+    Grant,
     PlannedActivity,
     Program,
     Project,
@@ -42,6 +43,20 @@ def program_save(*, actor: Any, program: Program, changed_fields: Iterable[str])
     if not new and "focus_area" in set(changed_fields):
         _everyone_stale(*outbox.SUBJECTS)
     return program
+
+
+@transaction.atomic
+def grant_save(*, actor: Any, grant: Grant, changed_fields: Iterable[str] = ()) -> Grant:
+    """Record what a funder gives a programme; the funder is then among the programme's."""
+    grant.full_clean()
+    grant.save()
+    grant.program.funders.add(grant.funder_id)
+    return grant
+
+
+@transaction.atomic
+def grant_delete(*, actor: Any, grant: Grant) -> None:
+    grant.delete()
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from programs import views
 urlpatterns = [
     path("programmes/", views.program_list, name="program-list"),
     path("programmes/<int:pk>/", views.program_detail, name="program-detail"),
+    path("programmes/funders/", views.funder_dependence, name="funder-dependence"),
     path("projects/", views.project_list, name="project-list"),
     path("projects/<int:pk>/", views.project_detail, name="project-detail"),
     path("activities/", views.activity_list, name="activity-list"),

@@ -21,11 +21,18 @@ from portal.forms import add_validation_error
 from portal.pagination import paginate
 from portal.sections import sections_for
 from programs import calendar as plan_calendar
+from programs import dependence as funder_dependence_figures
 from programs import exports as activity_exports
 from programs import plans as plan_pages
 from programs import services
 from programs.filters import ActivityFilter, ProjectFilter
-from programs.forms import CalendarFilter, HeldActivityForm, PlanForm, PlannedItemForm
+from programs.forms import (
+    CalendarFilter,
+    FunderChoice,
+    HeldActivityForm,
+    PlanForm,
+    PlannedItemForm,
+)
 from programs.models import Activity, ActivityPlan, FocusArea, PlannedActivity
 from programs.selectors import (
     calendar_feed_by_secret,
@@ -369,3 +376,22 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Content-Disposition"] = 'inline; filename="calendar.ics"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_GET
+def funder_dependence(request: HttpRequest) -> HttpResponse:
+    """For staff: each funder's share of the programmes' grants, and with one funder chosen,
+    the programmes and partners its money carries, most dependent first."""
+    if not getattr(request.user, "is_portal_staff", False):
+        raise Http404
+    form = FunderChoice(request.GET or None)
+    chosen = form.cleaned_data.get("funder") if form.is_bound and form.is_valid() else None
+    figures = funder_dependence_figures.dependence(
+        request.user, chosen.pk if chosen is not None else None
+    )
+    return render(
+        request,
+        "programs/funder_dependence.html",
+        {"form": form, "figures": figures},
+        status=400 if form.errors else 200,
+    )

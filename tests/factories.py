@@ -26,6 +26,7 @@ from programs.models import (
     ActivityKind,
     ActivityPlan,
     FocusArea,
+    Funder,
     PlannedActivity,
     Program,
     Project,
@@ -85,6 +86,14 @@ class MembershipFactory(factory.django.DjangoModelFactory[NetworkMembership]):
     network = factory.SubFactory(NetworkFactory)
     member_organisation = factory.SubFactory(MemberOrganisationFactory)
     joined_on = dt.date(2023, 3, 1)
+
+
+class FunderFactory(factory.django.DjangoModelFactory[Funder]):
+    class Meta:
+        model = Funder
+
+    name = factory.Sequence(lambda n: f"Funder {n}")
+    kind = Funder.Kind.SIDA
 
 
 class ProgramFactory(factory.django.DjangoModelFactory[Program]):

@@ -373,6 +373,14 @@ _STAFF = (
     Step("dashboard", "/", shot="dashboard"),
     # The IATI file's check, from the programme list where the file is offered.
     Step("iati-check", "/programmes/", follow=("iati-check",), shot="iati-check"),
+    Step("funder-dependence", "/programmes/", follow=("funder-dependence",)),
+    Step(
+        "funder-dependence",
+        "/programmes/funders/",
+        follow=("funder-dependence",),
+        shot="funder-dependence",
+        variant=True,
+    ),
     Step("partner-list", "/partners/"),
     Step("partner-list", "/partners/?country=GT", variant=True),
     Step("partner-detail", "/partners/", follow=("partner-detail",)),

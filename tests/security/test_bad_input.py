@@ -62,6 +62,7 @@ LIST_PARAMETERS: dict[str, tuple[str, ...]] = {
         "page",
     ),
     "risk-heat-map": ("region", "category", "program"),
+    "funder-dependence": ("funder",),
     "contribution-list": (
         "start",
         "end",

@@ -747,6 +747,8 @@ EXPECTATIONS: dict[str, Page] = {
         wrong_method=None,
     ),
     "program-list": _list_page(),
+    # Funder dependence: the organisation's staff (officers without the confidential partners).
+    "funder-dependence": Page(get={NO_OBJECT: _only(STAFF)}),
     "project-list": _list_page(),
     # The IATI file is for the organisation's own staff (DESIGN §4); everyone else gets a 404.
     "iati-export": Page(get={NO_OBJECT: _only(STAFF)}),
