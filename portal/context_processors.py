@@ -29,6 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("assessment-home"), _("Self-assessments")),
             (reverse("network-list"), _("Networks")),
             (reverse("contribution-list"), _("Contributions")),
+            (reverse("expertise"), _("Expertise")),
             (reverse("newsletter-list"), _("Newsletters")),
         ]
     elif user.is_partner_user:
@@ -43,12 +44,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("report"), _("Report")),
             (reverse("program-list"), _("Programmes")),
             (reverse("risk-list"), _("Risks")),
+            (reverse("expertise"), _("Expertise")),
         ]
     elif user.is_network_member:
         items = [
             (reverse("dashboard"), _("Overview")),
             (reverse("network-list"), _("Our networks")),
             (reverse("contribution-list"), _("Contributions")),
+            (reverse("expertise"), _("Expertise")),
             (reverse("newsletter-list"), _("Newsletters")),
             (reverse("partner-list"), _("Partners")),
             (reverse("program-list"), _("Programmes")),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from portal.admin_scoping import ScopedModelAdmin
-from solidarity.models import Contribution
+from solidarity.models import Contribution, ExpertiseNeed, ExpertiseOffer
 
 
 @admin.register(Contribution)
@@ -24,3 +24,19 @@ class ContributionAdmin(ScopedModelAdmin):
     raw_id_fields = ("pledge",)
     readonly_fields = ("reported_by", "decided_by", "decided_at")
     list_select_related = ("member_organisation", "network", "program")
+
+
+@admin.register(ExpertiseNeed)
+class ExpertiseNeedAdmin(ScopedModelAdmin):
+    list_display = ("title", "partner", "network", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("title",)
+    autocomplete_fields = ("partner", "network")
+
+
+@admin.register(ExpertiseOffer)
+class ExpertiseOfferAdmin(ScopedModelAdmin):
+    list_display = ("title", "member_organisation", "hours", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("title", "member_organisation__name")
+    autocomplete_fields = ("member_organisation",)

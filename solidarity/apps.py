@@ -11,9 +11,20 @@ class SolidarityConfig(AppConfig):
         from portal.admin_scoping import register_scope, register_writes
         from portal.audit import register_audited
         from solidarity import sections, selectors, services
-        from solidarity.models import Contribution
+        from solidarity.models import Contribution, ExpertiseNeed, ExpertiseOffer
 
         register_scope(Contribution, selectors.visible_contributions)
+        register_scope(ExpertiseNeed, selectors.visible_needs, may_be_confidential=True)
+        register_scope(ExpertiseOffer, selectors.visible_offers)
+        register_writes(
+            ExpertiseNeed, save=services.need_save, delete=services.need_delete, argument="need"
+        )
+        register_writes(
+            ExpertiseOffer,
+            save=services.offer_save,
+            delete=services.offer_delete,
+            argument="offer",
+        )
         # An individual donor's name and a note are personal: the trail records that they
         # changed, never what they say.
         register_audited(Contribution, redacted=("donor_name", "note"))

@@ -9,11 +9,17 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import MemberOrganisation
-from partners.selectors import member_unit_ids, visible_member_organisations, visible_networks
+from partners.models import MemberOrganisation, SolidarityNetwork
+from partners.selectors import (
+    member_unit_ids,
+    visible_member_organisations,
+    visible_networks,
+    visible_partners,
+)
+from programs.models import ActivityFormat, ActivityKind
 from programs.selectors import visible_programs
-from solidarity.models import REPORTABLE_KINDS, Contribution
-from solidarity.selectors import visible_contributions
+from solidarity.models import REPORTABLE_KINDS, Contribution, ExpertiseNeed, ExpertiseOffer
+from solidarity.selectors import visible_contributions, visible_offers
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -168,3 +174,71 @@ class ImportForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB: split it."))
         return upload
+
+
+class NeedForm(forms.ModelForm):
+    """A partner states what it needs; staff may state it for a partner they see."""
+
+    class Meta:
+        model = ExpertiseNeed
+        fields = ["partner", "title", "description", "network"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        if getattr(user, "is_partner_user", False):
+            del fields["partner"]
+            fields["network"].queryset = SolidarityNetwork.objects.filter(  # type: ignore[attr-defined]
+                partners=user.partner_id
+            ).order_by("name")
+        else:
+            fields["partner"].queryset = visible_partners(user).order_by("name")  # type: ignore[attr-defined]
+            fields["network"].queryset = visible_networks(user).order_by("name")  # type: ignore[attr-defined]
+
+
+class OfferForm(forms.ModelForm):
+    """A member organisation offers an expertise role."""
+
+    class Meta:
+        model = ExpertiseOffer
+        fields = ["member_organisation", "title", "description", "hours"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["member_organisation"]
+        if getattr(user, "is_portal_staff", False):
+            field.queryset = visible_member_organisations(user).order_by("name")  # type: ignore[attr-defined]
+        else:
+            field.queryset = MemberOrganisation.objects.filter(  # type: ignore[attr-defined]
+                pk__in=member_unit_ids(user)
+            ).order_by("name")
+            field.empty_label = None  # type: ignore[attr-defined]
+
+
+class MatchForm(forms.Form):
+    """Staff put a need together with an offer, as an item of both units' plans."""
+
+    offer = forms.ModelChoiceField(label=_("Offer"), queryset=ExpertiseOffer.objects.none())
+    kind = forms.ChoiceField(label=_("Kind of activity"), choices=ActivityKind.choices)
+    activity_format = forms.ChoiceField(label=_("Format"), choices=ActivityFormat.choices)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"),
+        choices=[("", _("any time this year")), *[(q, f"Q{q}") for q in range(1, 5)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = (  # type: ignore[attr-defined]
+            visible_offers(user)
+            .filter(status=ExpertiseOffer.Status.OPEN)
+            .select_related("member_organisation")
+            .order_by("member_organisation__name", "title")
+        )
+        self.fields["offer"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda offer: f"{offer.member_organisation}: {offer.title}"
+        )

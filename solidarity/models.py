@@ -218,3 +218,129 @@ REPORTABLE_KINDS = (Contribution.Kind.WORKPLACE_COLLECTION, Contribution.Kind.ST
 
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
+
+
+class ExpertiseNeed(models.Model):
+    """Something a partner needs from the Swedish side: "a trainer in budget work"."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        MATCHED = "matched", _("matched")
+        CLOSED = "closed", _("closed")
+
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="expertise_needs",
+    )
+    title = models.CharField(_("what is needed"), max_length=200)
+    description = models.TextField(_("more about it"), blank=True, max_length=4000)
+    network = models.ForeignKey(
+        "partners.SolidarityNetwork",
+        verbose_name=_("network"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="expertise_needs",
+        help_text=_("The network whose members may offer it."),
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("stated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("stated"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("expertise need")
+        verbose_name_plural = _("expertise needs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ExpertiseOffer(models.Model):
+    """An expertise role a member organisation offers: "union organising in the garment sector"."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    member_organisation = models.ForeignKey(
+        "partners.MemberOrganisation",
+        verbose_name=_("member organisation"),
+        on_delete=models.CASCADE,
+        related_name="expertise_offers",
+    )
+    title = models.CharField(_("what is offered"), max_length=200)
+    description = models.TextField(_("more about it"), blank=True, max_length=4000)
+    hours = models.PositiveIntegerField(_("hours a year, about"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("offered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("offered"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("expertise offer")
+        verbose_name_plural = _("expertise offers")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ExpertiseMatch(models.Model):
+    """Staff put a need and an offer together; it becomes a planned item of both units."""
+
+    need = models.ForeignKey(
+        ExpertiseNeed, verbose_name=_("need"), on_delete=models.CASCADE, related_name="matches"
+    )
+    offer = models.ForeignKey(
+        ExpertiseOffer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="matches"
+    )
+    partner_item = models.ForeignKey(
+        "programs.PlannedActivity",
+        verbose_name=_("in the partner's plan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    member_item = models.ForeignKey(
+        "programs.PlannedActivity",
+        verbose_name=_("in the member organisation's plan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("matched by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("matched"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("expertise match")
+        verbose_name_plural = _("expertise matches")
+        constraints = [
+            models.UniqueConstraint(fields=["need", "offer"], name="expertise_match_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need} ↔ {self.offer}"

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from partners.selectors import member_unit_ids
-from portal.access import as_user, get_or_404
-from solidarity.models import Contribution
+from partners.selectors import member_unit_ids, visible_partners
+from portal.access import as_user, get_or_404, own_partner_id
+from solidarity.models import Contribution, ExpertiseMatch, ExpertiseNeed, ExpertiseOffer
 
 if TYPE_CHECKING:
     from portal.access import AnyUser
@@ -90,3 +90,53 @@ def network_pooled(network_id: int, start: dt.date, end: dt.date) -> dict[str, A
         "donors": totals["donors"],
         "pledged_a_month": pledged["a_month"] or Decimal(0),
     }
+
+
+# --- Expertise: needs, offers, matches (docs/contributions.md, "Expertise") ----------------
+
+
+def visible_needs(user: AnyUser) -> QuerySet[ExpertiseNeed]:
+    """Staff see the needs of the partners they see; a partner's users their own; a member
+    organisation's users the open needs of their networks' partners (never a confidential
+    partner's)."""
+    needs = ExpertiseNeed.objects.all()
+    viewer = as_user(user)
+    if viewer is None:
+        return needs.none()
+    if viewer.sees_confidential:
+        return needs
+    if viewer.is_portal_staff:
+        return needs.filter(partner__is_confidential=False)
+    if viewer.is_partner_user:
+        return needs.filter(partner_id=own_partner_id(viewer))
+    if viewer.is_network_member:
+        return needs.filter(
+            status=ExpertiseNeed.Status.OPEN,
+            partner__is_confidential=False,
+            partner__in=visible_partners(viewer).values("pk"),
+        )
+    return needs.none()
+
+
+def visible_offers(user: AnyUser) -> QuerySet[ExpertiseOffer]:
+    """Staff see every offer; a member organisation's users their own units'; partners none
+    (they see what a match puts in their plan)."""
+    offers = ExpertiseOffer.objects.all()
+    viewer = as_user(user)
+    if viewer is None:
+        return offers.none()
+    if viewer.is_portal_staff:
+        return offers
+    if viewer.is_network_member:
+        return offers.filter(member_organisation_id__in=member_unit_ids(viewer))
+    return offers.none()
+
+
+def visible_matches(user: AnyUser) -> QuerySet[ExpertiseMatch]:
+    return ExpertiseMatch.objects.filter(
+        need__in=visible_needs(user).values("pk")
+    ) | ExpertiseMatch.objects.filter(offer__in=visible_offers(user).values("pk"))
+
+
+def get_need_for_user(user: AnyUser, pk: object) -> ExpertiseNeed:
+    return get_or_404(visible_needs(user).select_related("partner", "network"), pk)

@@ -11,8 +11,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners.selectors import member_unit_ids
-from solidarity.models import REPORTABLE_KINDS, Contribution
+from partners.selectors import member_unit_ids, visible_partners
+from programs import services as program_services
+from programs.models import ActivityPlan, PlannedActivity
+from solidarity.models import (
+    REPORTABLE_KINDS,
+    Contribution,
+    ExpertiseMatch,
+    ExpertiseNeed,
+    ExpertiseOffer,
+)
 
 
 @transaction.atomic
@@ -83,3 +91,133 @@ def contributions_import(*, actor: Any, rows: Iterable[Contribution]) -> int:
         contribution.save()
         saved += 1
     return saved
+
+
+# --- Expertise: needs, offers, matches ------------------------------------------------------
+
+
+@transaction.atomic
+def need_save(
+    *, actor: Any, need: ExpertiseNeed, changed_fields: Iterable[str] = ()
+) -> ExpertiseNeed:
+    """A partner's users state their organisation's need; staff may state one for a partner
+    they see."""
+    if getattr(actor, "is_partner_user", False):
+        need.partner_id = actor.partner_id
+    elif not (
+        getattr(actor, "is_portal_staff", False)
+        and visible_partners(actor).filter(pk=need.partner_id).exists()
+    ):
+        raise PermissionDenied
+    if need.created_by_id is None:
+        need.created_by = actor
+    need.full_clean()
+    need.save()
+    return need
+
+
+@transaction.atomic
+def offer_save(
+    *, actor: Any, offer: ExpertiseOffer, changed_fields: Iterable[str] = ()
+) -> ExpertiseOffer:
+    """A member organisation's users offer expertise of their organisation or a branch; staff
+    may record one for any member organisation."""
+    if getattr(actor, "is_network_member", False):
+        if offer.member_organisation_id not in member_unit_ids(actor):
+            raise PermissionDenied
+    elif not getattr(actor, "is_portal_staff", False):
+        raise PermissionDenied
+    if offer.created_by_id is None:
+        offer.created_by = actor
+    offer.full_clean()
+    offer.save()
+    return offer
+
+
+@transaction.atomic
+def need_delete(*, actor: Any, need: ExpertiseNeed) -> None:
+    if not getattr(actor, "is_portal_staff", False):
+        raise PermissionDenied
+    need.delete()
+
+
+@transaction.atomic
+def offer_delete(*, actor: Any, offer: ExpertiseOffer) -> None:
+    if not getattr(actor, "is_portal_staff", False):
+        raise PermissionDenied
+    offer.delete()
+
+
+def _plan_of(actor: Any, year: int, **unit: Any) -> ActivityPlan:
+    """The unit's plan of the year (its first by title), or a new one."""
+    plan = ActivityPlan.objects.filter(year=year, **unit).order_by("title", "pk").first()
+    if plan is None:
+        plan = program_services.keep_plan(
+            actor=actor,
+            plan=ActivityPlan(title=_("Plan %(year)s") % {"year": year}, year=year, **unit),
+        )
+    return plan
+
+
+@transaction.atomic
+def match_make(
+    *,
+    actor: Any,
+    need: ExpertiseNeed,
+    offer: ExpertiseOffer,
+    kind: str,
+    activity_format: str,
+    quarter: int | None,
+) -> ExpertiseMatch:
+    """Staff put a partner's need and a member organisation's offer together: the same item
+    goes into this year's plan of both units (created if they have none), and the need is
+    matched."""
+    if not getattr(actor, "is_portal_staff", False):
+        raise PermissionDenied
+    need = ExpertiseNeed.objects.select_for_update().select_related("partner").get(pk=need.pk)
+    if need.status != ExpertiseNeed.Status.OPEN:
+        raise ValidationError(_("This need has been matched or closed already."))
+    if offer.status != ExpertiseOffer.Status.OPEN:
+        raise ValidationError(_("This offer has been withdrawn."))
+    if need.partner.is_confidential:
+        # A member organisation's plan would tell its users whom they support.
+        raise ValidationError(
+            _(
+                "A confidential partner's need is matched outside the portal: no member "
+                "organisation may learn from its plan whom it supports."
+            )
+        )
+    year = timezone.localdate().year
+    items = []
+    for unit, title in (
+        ({"partner": need.partner}, need.title),
+        (
+            {"member_organisation": offer.member_organisation},
+            f"{need.title} – {need.partner.name}",
+        ),
+    ):
+        plan = _plan_of(actor, year, **unit)
+        items.append(
+            program_services.keep_planned_item(
+                actor=actor,
+                item=PlannedActivity(
+                    plan=plan,
+                    kind=kind,
+                    title=title[:200],
+                    target_count=1,
+                    format=activity_format,
+                    quarter=quarter,
+                    responsible=str(offer.member_organisation)[:200],
+                    network=need.network,
+                ),
+            )
+        )
+    need.status = ExpertiseNeed.Status.MATCHED
+    need.save(update_fields=["status"])
+    return ExpertiseMatch.objects.create(
+        need=need,
+        offer=offer,
+        partner_item=items[0],
+        member_item=items[1],
+        matched_by=actor,
+    )

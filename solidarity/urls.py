@@ -15,4 +15,8 @@ urlpatterns = [
     path("contributions/import/", views.contribution_import, name="contribution-import"),
     path("contributions/<int:pk>/edit/", views.contribution_edit, name="contribution-edit"),
     path("contributions/<int:pk>/decide/", views.contribution_decide, name="contribution-decide"),
+    path("expertise/", views.expertise, name="expertise"),
+    path("expertise/needs/new/", views.need_create, name="need-create"),
+    path("expertise/offers/new/", views.offer_create, name="offer-create"),
+    path("expertise/needs/<int:pk>/match/", views.need_match, name="need-match"),
 ]

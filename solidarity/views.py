@@ -18,10 +18,22 @@ from portal.exports import download
 from portal.forms import add_validation_error
 from portal.pagination import paginate
 from solidarity import exports, imports, ledger, services
-from solidarity.forms import ContributionForm, ImportForm, LedgerFilterForm, ReportForm
+from solidarity.forms import (
+    ContributionForm,
+    ImportForm,
+    LedgerFilterForm,
+    MatchForm,
+    NeedForm,
+    OfferForm,
+    ReportForm,
+)
 from solidarity.selectors import (
     filtered_contributions,
     get_contribution_for_user,
+    get_need_for_user,
+    visible_matches,
+    visible_needs,
+    visible_offers,
     waiting_reports,
 )
 
@@ -209,4 +221,118 @@ def contribution_import(request: HttpRequest) -> HttpResponse:
             status = 400
     return render(
         request, "solidarity/import.html", {"form": form, "result": result}, status=status
+    )
+
+
+# --- Expertise (docs/contributions.md, "Expertise") ---------------------------------------
+
+
+def _expertise_user(user: Any) -> bool:
+    return any(
+        getattr(user, flag, False)
+        for flag in ("is_portal_staff", "is_partner_user", "is_network_member")
+    )
+
+
+@require_GET
+def expertise(request: HttpRequest) -> HttpResponse:
+    """Needs and offers: a partner's own needs; for a member organisation, the open needs of
+    its networks' partners and its own offers; for staff, both, to match."""
+    user = request.user
+    if not _expertise_user(user):
+        raise Http404
+    needs = visible_needs(user).select_related("partner", "network").order_by("status", "-pk")
+    return render(
+        request,
+        "solidarity/expertise.html",
+        {
+            "needs": needs[:200],
+            "offers": visible_offers(user)
+            .select_related("member_organisation")
+            .order_by("status", "-pk")[:200],
+            "matches": visible_matches(user)
+            .select_related("need__partner", "offer__member_organisation")
+            .order_by("-created_at")[:50],
+            "may_match": _may_keep(user),
+            "may_state": _may_keep(user) or getattr(user, "is_partner_user", False),
+            "may_offer": _may_keep(user) or getattr(user, "is_network_member", False),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@denied_as_not_found
+def need_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (_may_keep(user) or getattr(user, "is_partner_user", False)):
+        raise Http404
+    form = NeedForm(_posted(request), user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.need_save(actor=user, need=form.instance)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The need is stated; staff look for who can meet it."))
+            return redirect("expertise")
+    return _expertise_form(request, form, _("State a need for expertise"))
+
+
+@require_http_methods(["GET", "POST"])
+@denied_as_not_found
+def offer_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (_may_keep(user) or getattr(user, "is_network_member", False)):
+        raise Http404
+    form = OfferForm(_posted(request), user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_save(actor=user, offer=form.instance)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Thank you: staff match it with a partner's need."))
+            return redirect("expertise")
+    return _expertise_form(request, form, _("Offer expertise"))
+
+
+@require_http_methods(["GET", "POST"])
+@denied_as_not_found
+def need_match(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff match a need with an offer: an item in this year's plan of both units."""
+    user = request.user
+    if not _may_keep(user):
+        raise Http404
+    need = get_need_for_user(user, pk)
+    form = MatchForm(_posted(request), user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.match_make(
+                actor=user,
+                need=need,
+                offer=data["offer"],
+                kind=data["kind"],
+                activity_format=data["activity_format"],
+                quarter=data["quarter"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Matched: the item is in both plans of this year."))
+            return redirect("expertise")
+    return render(
+        request,
+        "solidarity/need_match.html",
+        {"form": form, "need": need},
+        status=400 if form.errors else 200,
+    )
+
+
+def _expertise_form(request: HttpRequest, form: Any, heading: str) -> HttpResponse:
+    return render(
+        request,
+        "solidarity/expertise_form.html",
+        {"form": form, "heading": heading},
+        status=400 if form.errors else 200,
     )

@@ -39,10 +39,13 @@ from progress.models import (
 from reporting import aggregates
 from reporting.models import ActivityAggregate, StoryAggregate, StoryStatusCount
 from risks.models import Risk, RiskComment, RiskReassessment
-from solidarity.models import Contribution
+from solidarity.models import Contribution, ExpertiseMatch, ExpertiseNeed, ExpertiseOffer
 
 # In an order that deletes what points at a row before the row.
 DEMO_MODELS: tuple[type[models.Model], ...] = (
+    ExpertiseMatch,
+    ExpertiseNeed,
+    ExpertiseOffer,
     Delivery,
     Newsletter,
     MailPreference,

@@ -262,6 +262,7 @@ _NEWSLETTERS = (
         follow=("newsletter-detail", "newsletter-edit"),
     ),
 )
+_EXPERTISE = (Step("expertise", "/expertise/", shot="expertise"),)
 _CONTRIBUTION_WORK = (
     Step("contribution-create", "/contributions/", follow=("contribution-create",)),
     Step("contribution-create", "/contributions/new/", submit="Save", status=400, variant=True),
@@ -374,12 +375,9 @@ _STAFF = (
     # The IATI file's check, from the programme list where the file is offered.
     Step("iati-check", "/programmes/", follow=("iati-check",), shot="iati-check"),
     Step("funder-dependence", "/programmes/", follow=("funder-dependence",)),
+    # With the demo's first funder (Sida, the first the demo creates) chosen.
     Step(
-        "funder-dependence",
-        "/programmes/funders/",
-        follow=("funder-dependence",),
-        shot="funder-dependence",
-        variant=True,
+        "funder-dependence", "/programmes/funders/?funder=1", shot="funder-dependence", variant=True
     ),
     Step("partner-list", "/partners/"),
     Step("partner-list", "/partners/?country=GT", variant=True),
@@ -390,6 +388,10 @@ _STAFF = (
     *_CONTRIBUTIONS,
     *_CONTRIBUTION_WORK,
     *_NEWSLETTERS,
+    *_EXPERTISE,
+    Step("need-create", "/expertise/", follow=("need-create",)),
+    Step("offer-create", "/expertise/", follow=("offer-create",)),
+    Step("need-match", "/expertise/", follow=("need-match",), shot="need-match"),
     *_PROGRAMMES,
     *_RESULTS,
     *_ACTIVITIES,
@@ -442,6 +444,8 @@ _PARTNER = (
     *_DIALOGUES,
     Step("analysis-list", "/analyses/"),
     *_PARTNER_RISKS,
+    *_EXPERTISE,
+    Step("need-create", "/expertise/", follow=("need-create",)),
     *_ACCOUNT,
     *_NOT_FOUND,
 )
@@ -460,6 +464,8 @@ _MEMBER = (
     ),
     Step("contribution-report", "/contributions/report/", submit="Save", status=400, variant=True),
     *_NEWSLETTERS,
+    *_EXPERTISE,
+    Step("offer-create", "/expertise/", follow=("offer-create",), shot="offer-create"),
     Step("partner-list", "/partners/"),
     Step("partner-detail", "/partners/", follow=("partner-detail",)),
     *_PROGRAMMES,

@@ -63,7 +63,13 @@ PAGES = [
         "project with partner and programme, activities, stories, risks, whether it has results",
     ),
     ("network-list", None, 1, "networks with member counts"),
-    ("network-detail", "network", 4, "network, partners, programmes, memberships"),
+    (
+        "network-detail",
+        "network",
+        9,
+        "network, partners, those unnamed, programmes, memberships, pooled giving and pledges, "
+        "activity figures, stories",
+    ),
 ]
 
 

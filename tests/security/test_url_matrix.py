@@ -233,6 +233,13 @@ def _newsletter_sent(obj: Model | None) -> bool:
     return obj.status != "draft"  # type: ignore[attr-defined]
 
 
+def _need_args(world: World, kind: str) -> Args:
+    """An open need of the partner named by ``kind``."""
+    from solidarity.models import ExpertiseNeed
+
+    return _pk(ExpertiseNeed.objects.create(partner=_partner(world, kind), title="A trainer"))
+
+
 def _story_args(world: World, kind: str) -> Args:
     """The world's stories: verified, with consent to quote (network members may see them)."""
     return _pk(_story(world, kind))
@@ -712,6 +719,28 @@ EXPECTATIONS: dict[str, Page] = {
         post={"own": _only(STAFF, ANY_REDIRECT)},
         changed=_newsletter_sent,
         wrong_method=None,
+    ),
+    # Expertise: partners state needs, member organisations offer, staff match (empty POSTs
+    # re-show the forms with their errors).
+    "expertise": Page(get={NO_OBJECT: _each(OK)}),
+    "need-create": Page(
+        get={NO_OBJECT: _only((*STAFF, *PARTNERS))},
+        post={NO_OBJECT: _only((*STAFF, *PARTNERS), 400)},
+        wrong_method="delete",
+    ),
+    "offer-create": Page(
+        get={NO_OBJECT: _only((*STAFF, "member"))},
+        post={NO_OBJECT: _only((*STAFF, "member"), 400)},
+        wrong_method="delete",
+    ),
+    "need-match": Page(
+        get={
+            "own": _only(STAFF),
+            "foreign": _only(STAFF),
+            "confidential": _only(CLEARED),
+        },
+        args=_need_args,
+        wrong_method="delete",
     ),
     # The contributions ledger: staff keep it, a member organisation's users read theirs and
     # report collections and study circles (empty POSTs re-show the forms with their errors).

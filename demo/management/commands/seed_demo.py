@@ -22,6 +22,7 @@ from demo.analyses import seed_analyses
 from demo.assessments import seed_assessments
 from demo.data_files import demo_data
 from demo.dialogues import dialogue_seeds, seed_dialogues
+from demo.expertise import expertise_data, seed_expertise
 from demo.mail import mail_data, seed_mail
 from demo.results import seed_results
 from demo.risks import risk_data, seed_risks
@@ -82,6 +83,7 @@ class Command(BaseCommand):
         dialogue_seeds()
         risk_data()
         mail_data()
+        expertise_data()
 
         with transaction.atomic():
             world = seed_world(seed)
@@ -99,6 +101,7 @@ class Command(BaseCommand):
             seed_results(world)
         with transaction.atomic():
             seed_mail()
+            seed_expertise()
         # Bulk inserts bypass the outbox: recompute the report figures from what is there now.
         aggregates.rebuild_all()
 
