@@ -40,6 +40,12 @@ class PlanForm(forms.ModelForm):
         else:
             fields["member_organisation"].queryset = units  # type: ignore[attr-defined]
             fields["member_organisation"].required = not getattr(user, "is_portal_staff", False)
+            if fields["member_organisation"].required:
+                # A member's own organisation comes first and is chosen: no empty choice.
+                fields["member_organisation"].empty_label = None  # type: ignore[attr-defined]
+                fields["member_organisation"].initial = getattr(
+                    user, "member_organisation_id", None
+                )
             fields["member_organisation"].help_text = (
                 _("Empty: the staff's own plan.") if getattr(user, "is_portal_staff", False) else ""
             )
