@@ -385,6 +385,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "mailings.send_deliveries",
         "schedule": 60,
     },
+    # Decisions on requests to join or leave a network that could not be told at once.
+    "tell-request-decisions": {
+        "task": "mailings.tell_request_decisions",
+        "schedule": 60,
+    },
     # The weekly digest, Monday morning, for those who chose it (each at most once a week).
     "send-digests": {
         "task": "mailings.send_digests",

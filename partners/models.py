@@ -273,6 +273,9 @@ class MembershipRequest(models.Model):
     )
     created_at = models.DateTimeField(_("asked"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # When the one who asked was told the decision by mail (``mailings.notices``); empty while
+    # waiting to be told, and for decisions made before the portal told anyone.
+    told_at = models.DateTimeField(_("told"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("membership request")

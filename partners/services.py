@@ -21,8 +21,9 @@ from partners.models import (
     Partner,
     SolidarityNetwork,
 )
-from portal import outbox
+from portal import outbox, queue
 
+DECISION_TASK = "mailings.tell_request_decisions"
 # What the figures copy from a partner.
 COPIED_BY_FIGURES = frozenset({"country", "region"})
 
@@ -123,3 +124,6 @@ def membership_decide(*, actor: Any, request: MembershipRequest, approve: bool) 
     request.decided_by = actor
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
+    # The one who asked is told by mail, after commit; the minute sweep tells whoever a broker
+    # outage left waiting (``mailings.notices``, asked for by name: it sits above this app).
+    transaction.on_commit(lambda: queue.enqueue_by_name(DECISION_TASK))

@@ -260,3 +260,32 @@ def test_the_sent_log_reads_a_fixed_number_of_queries(
         Delivery.objects.create(newsletter=newsletter, user=world.users["member"], status="sent")
     with django_assert_num_queries(NEWSLETTER_LIST_QUERIES):
         assert staff.get(reverse("newsletter-list")).status_code == 200
+
+
+def test_the_one_who_asked_is_told_the_decision(
+    world: World, client_as: Callable[[str], Client], django_capture_on_commit_callbacks: Any
+) -> None:
+    from mailings import notices
+    from partners.models import MembershipRequest
+
+    member = world.users["member"]
+    other = factories.NetworkFactory.create(name="Asia network")
+    assert member.member_organisation is not None
+    asked = MembershipRequest.objects.create(
+        network=other,
+        member_organisation=member.member_organisation,
+        kind="join",
+        requested_by=member,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as("staff").post(
+            reverse("network-request-decide", args=[asked.pk]), {"action": "approve"}
+        )
+    notices.tell_request_decisions()  # with a broker (the PostgreSQL run) the task went there
+    (message,) = mail.outbox
+    assert message.to == [member.email]
+    assert "Asia network" in message.subject and "approved" in message.subject
+    assert "join Asia network" in message.body
+    asked.refresh_from_db()
+    assert asked.told_at is not None
+    assert notices.tell_request_decisions() == 0  # told once
