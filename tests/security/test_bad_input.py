@@ -463,6 +463,44 @@ def test_it_refuses_or_escapes_every_payload_in_the_newsletter_form(
     _report(capsys, "newsletter form", len(PAYLOADS), before)
 
 
+def test_it_refuses_or_escapes_every_payload_in_the_expertise_forms(
+    world: World, client_as: Callable[[str], Client], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A partner's need and a member's offer: each payload in their texts and, in turn, in
+    their choices; stored and shown escaped on the expertise page, or a message."""
+    partner, member = client_as("partner"), client_as("member")
+    ours = world.users["member"].member_organisation
+    assert ours is not None
+    before, stored = Counter.requests, 0
+    for index, (label, payload) in enumerate(PAYLOADS):
+        posts = [
+            (partner, "need-create", {"title": payload[:200] or "x", "description": payload}),
+            (partner, "need-create", {"title": "x", "network": payload}),
+            (
+                member,
+                "offer-create",
+                {
+                    "member_organisation": ours.pk if index % 2 else payload,
+                    "title": payload[:200] or "x",
+                    "description": payload,
+                    "hours": payload if index % 3 == 0 else "10",
+                },
+            ),
+        ]
+        for client, name, data in posts:
+            what = f"{name} {label}"
+            response = _check(client.post(reverse(name), data), what)
+            assert response.status_code in (302, 400), what
+            assert not _unescaped(payload, response.content.decode()), what
+            stored += response.status_code == 302
+    for client in (partner, member, client_as("staff")):
+        page = _check(client.get(reverse("expertise")), "expertise").content.decode()
+        for _label, payload in PAYLOADS:
+            assert not _unescaped(payload, page)
+    assert stored, "no payload was ever stored: the forms refuse everything"
+    _report(capsys, "expertise forms", len(PAYLOADS), before)
+
+
 # --- Login and one-time code ----------------------------------------------------------------------
 
 

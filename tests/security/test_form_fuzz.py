@@ -54,8 +54,15 @@ from risks.forms import ReassessForm, RiskForm
 from risks.heatmap import heat_map
 from risks.models import Risk
 from solidarity import services as solidarity_services
-from solidarity.forms import ContributionForm, LedgerFilterForm, ReportForm
-from solidarity.models import Contribution
+from solidarity.forms import (
+    ContributionForm,
+    LedgerFilterForm,
+    MatchForm,
+    NeedForm,
+    OfferForm,
+    ReportForm,
+)
+from solidarity.models import Contribution, ExpertiseNeed, ExpertiseOffer
 from tests import factories
 from tests.results import builders as results_builders
 
@@ -632,6 +639,68 @@ def test_the_newsletter_form(world: World) -> None:
                 mail_services.newsletter_send(actor=staff, newsletter=newsletter)
 
             _rolled_back(save_and_send)
+
+    run()
+
+
+def test_the_expertise_forms(world: World) -> None:
+    """A need a partner states, an offer a member makes, a match staff make: valid input saves
+    through the service or is a ValidationError on the form, never anything else."""
+    partner, member, staff = world.users["partner"], world.users["member"], world.users["staff"]
+    need = ExpertiseNeed.objects.create(partner=world.alpha, title="A trainer")
+    offer = ExpertiseOffer.objects.create(
+        member_organisation=member.member_organisation, title="Trainers"
+    )
+    number = st.one_of(st.integers(-3, 10**6).map(str), st.sampled_from(["", "x", "1e9"]))
+
+    @FUZZ
+    @given(
+        stated=from_form(
+            NeedForm,  # type: ignore[arg-type]
+            form_kwargs={"user": partner},
+            title=TEXT,
+            description=TEXT,
+        ),
+        offered=from_form(
+            OfferForm,  # type: ignore[arg-type]
+            form_kwargs={"user": member},
+            title=TEXT,
+            description=TEXT,
+            hours=number,
+        ),
+        matched=from_form(
+            MatchForm,  # type: ignore[arg-type]
+            form_kwargs={"user": staff},
+            offer=st.sampled_from([offer.pk, "", -1, "x"]),
+            kind=st.sampled_from(["training", "", "x"]),
+            activity_format=st.sampled_from(["in_person", "digital", "", "x"]),
+            quarter=st.sampled_from(["1", "4", "", "5", "x"]),
+        ),
+    )
+    def run(stated: NeedForm, offered: OfferForm, matched: MatchForm) -> None:
+        need_form = NeedForm(data=stated.data, user=partner)
+        if _valid_or_errors(need_form, "NeedForm"):
+            _rolled_back(
+                lambda: solidarity_services.need_save(actor=partner, need=need_form.instance)
+            )
+        offer_form = OfferForm(data=offered.data, user=member)
+        if _valid_or_errors(offer_form, "OfferForm"):
+            _rolled_back(
+                lambda: solidarity_services.offer_save(actor=member, offer=offer_form.instance)
+            )
+        match_form = MatchForm(data=matched.data, user=staff)
+        if _valid_or_errors(match_form, "MatchForm"):
+            data = match_form.cleaned_data
+            _rolled_back(
+                lambda: solidarity_services.match_make(
+                    actor=staff,
+                    need=need,
+                    offer=data["offer"],
+                    kind=data["kind"],
+                    activity_format=data["activity_format"],
+                    quarter=data["quarter"],
+                )
+            )
 
     run()
 

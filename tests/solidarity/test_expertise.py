@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.test import Client
 
@@ -105,3 +106,23 @@ def test_who_may_state_offer_and_match(world: World, client_as: Callable[[str], 
     # A partner cannot state a need for another partner: its own is taken.
     client_as("partner").post("/expertise/needs/new/", {"title": "Ours", "partner": world.beta.pk})
     assert ExpertiseNeed.objects.get().partner == world.alpha
+
+
+EXPERTISE_QUERIES = 6
+
+
+def test_the_expertise_page_reads_a_fixed_number_of_queries(
+    world: World, client_as: Callable[[str], Client], django_assert_num_queries: Any
+) -> None:
+    staff = client_as("staff")
+    with django_assert_num_queries(EXPERTISE_QUERIES):
+        staff.get("/expertise/")
+    for number in range(5):
+        need = ExpertiseNeed.objects.create(partner=world.beta, title=f"Need {number}")
+        offer = ExpertiseOffer.objects.create(
+            member_organisation=factories.MemberOrganisationFactory.create(),
+            title=f"Offer {number}",
+        )
+        ExpertiseMatch.objects.create(need=need, offer=offer)
+    with django_assert_num_queries(EXPERTISE_QUERIES):
+        staff.get("/expertise/")
