@@ -648,6 +648,7 @@ def test_the_expertise_forms(world: World) -> None:
     through the service or is a ValidationError on the form, never anything else."""
     partner, member, staff = world.users["partner"], world.users["member"], world.users["staff"]
     need = ExpertiseNeed.objects.create(partner=world.alpha, title="A trainer")
+    assert member.member_organisation is not None
     offer = ExpertiseOffer.objects.create(
         member_organisation=member.member_organisation, title="Trainers"
     )
