@@ -21,10 +21,12 @@ from django_otp import devices_for_user
 from analyses.models import RegionalAnalysis
 from assessments.models import Assessment, DimensionComment
 from dialogues.models import AgreedAction, Dialogue, DialogueComment
-from partners.models import MemberOrganisation, Partner
+from mailings.models import Delivery, MailPreference, Newsletter
+from partners.models import MemberOrganisation, MembershipRequest, Partner
 from portal.models import AccessLog, User
 from progress.models import ChangeStory, StoryEvent, Storyteller, SubmissionLink
 from risks.models import Risk, RiskComment, RiskReassessment
+from solidarity.models import Contribution, ExpertiseNeed, ExpertiseOffer
 
 logger = logging.getLogger(__name__)
 
@@ -233,6 +235,63 @@ def _dialogue_records(user: User) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def _giving_and_mail_records(user: User) -> dict[str, Any]:
+    """What the user chose to receive and was sent, and what they reported, stated or asked
+    for on the Swedish side (contributions, expertise, network requests)."""
+    choice = MailPreference.objects.filter(user=user).first()
+    deliveries = Delivery.objects.filter(user=user).select_related("newsletter").order_by("pk")
+    return {
+        "mail_choices": {
+            "newsletters": bool(choice and choice.newsletters),
+            "weekly_digest": bool(choice and choice.weekly_digest),
+            "last_digest": choice.digest_sent_at if choice else None,
+        },
+        "newsletters_received": [
+            {
+                "newsletter": delivery.newsletter_id,
+                "subject": delivery.newsletter.subject,
+                "status": delivery.status,
+                "sent_at": delivery.sent_at,
+            }
+            for delivery in deliveries
+        ],
+        "newsletters_written": [
+            {"id": letter.pk, "subject": letter.subject, "status": letter.status}
+            for letter in Newsletter.objects.filter(author=user).order_by("pk")
+        ],
+        "contributions_reported": [
+            {
+                "id": row.pk,
+                "kind": row.kind,
+                "date": row.date,
+                "amount_sek": row.amount_sek,
+                "hours": row.hours,
+                "status": row.status,
+            }
+            for row in Contribution.objects.filter(reported_by=user).order_by("pk")
+        ],
+        "expertise_needs_stated": [
+            {"id": need.pk, "title": need.title, "status": need.status}
+            for need in ExpertiseNeed.objects.filter(created_by=user).order_by("pk")
+        ],
+        "expertise_offers_made": [
+            {"id": offer.pk, "title": offer.title, "status": offer.status}
+            for offer in ExpertiseOffer.objects.filter(created_by=user).order_by("pk")
+        ],
+        "network_requests_made": [
+            {
+                "network": asked.network_id,
+                "kind": asked.kind,
+                "status": asked.status,
+                "note": asked.note,
+                "asked_at": asked.created_at,
+                "decided_at": asked.decided_at,
+            }
+            for asked in MembershipRequest.objects.filter(requested_by=user).order_by("pk")
+        ],
+    }
+
+
 def user_personal_data(*, user: User) -> dict[str, Any]:
     """Everything stored about a portal user, except the password hash and second-factor keys.
 
@@ -316,6 +375,7 @@ def user_personal_data(*, user: User) -> dict[str, Any]:
         **_risk_records(user),
         "changes_recorded": _audit_entries_by(user),
         "login_records": _login_records(user.username),
+        **_giving_and_mail_records(user),
         "regional_analyses_written": [
             {"id": analysis.pk, "title": analysis.title, "written_on": analysis.written_on}
             for analysis in RegionalAnalysis.objects.filter(author=user).order_by("pk")

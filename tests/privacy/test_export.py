@@ -197,3 +197,45 @@ def test_it_downloads_the_export_from_the_admin(
     (subject,) = json.loads(response.content)["subjects"]
     assert subject["story"]["narrative"] == NARRATIVE
     assert len(privacy_entries(privacy.DUTY_EXPORT)) == 2
+
+
+def test_it_exports_a_members_mail_choices_deliveries_and_what_they_reported(
+    world: World,
+) -> None:
+    from decimal import Decimal
+
+    from mailings.models import Delivery, MailPreference, Newsletter
+    from partners.models import MembershipRequest
+    from solidarity.models import Contribution, ExpertiseOffer
+
+    member = world.users["member"]
+    organisation = member.member_organisation
+    assert organisation is not None
+    MailPreference.objects.create(user=member, newsletters=True)
+    letter = Newsletter.objects.create(
+        subject="Autumn news", body="Hello", audience="network", network=world.network
+    )
+    Delivery.objects.create(newsletter=letter, user=member, status="sent")
+    factories.ContributionFactory.create(
+        member_organisation=organisation,
+        reported_by=member,
+        status=Contribution.Status.REPORTED,
+        amount_sek=Decimal(2450),
+    )
+    ExpertiseOffer.objects.create(
+        member_organisation=organisation, title="Budget trainers", created_by=member
+    )
+    MembershipRequest.objects.create(
+        network=factories.NetworkFactory.create(),
+        member_organisation=organisation,
+        kind="join",
+        note="We would like to join.",
+        requested_by=member,
+    )
+    document = privacy.user_personal_data_export(actor=world.users["admin"], users=[member])
+    (subject,) = document["subjects"]
+    assert subject["mail_choices"]["newsletters"] is True
+    assert subject["newsletters_received"][0]["subject"] == "Autumn news"
+    assert subject["contributions_reported"][0]["amount_sek"] == Decimal(2450)
+    assert subject["expertise_offers_made"][0]["title"] == "Budget trainers"
+    assert subject["network_requests_made"][0]["note"] == "We would like to join."
