@@ -15,10 +15,10 @@ from markdown_it import MarkdownIt
 
 from mailings.models import Newsletter
 from portal.models import User
+from progress.notices import mail_language
 
 UNSUBSCRIBE_SALT = "mailings.unsubscribe"
 LISTS = ("newsletters", "digest")
-LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 # Paragraphs, emphasis, lists, links and line breaks; markup typed in the text stays text, and
 # markdown-it refuses javascript:, vbscript:, file: and data: links.
 _MARKDOWN = MarkdownIt("zero").enable(["emphasis", "link", "list", "newline"])
@@ -29,8 +29,7 @@ def as_html(text: str) -> SafeString:
 
 
 def language_of(user: User) -> str:
-    code = (user.language or "")[:2]
-    return code if code in LANGUAGE_CODES else settings.LANGUAGE_CODE
+    return mail_language(user.language)
 
 
 def unsubscribe_token(user: User, mailing_list: str) -> str:

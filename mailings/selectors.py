@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from mailings.models import Delivery, MailPreference, Newsletter
 from partners.models import MemberOrganisation, SolidarityNetwork
-from partners.selectors import UNIT_DEPTH, visible_networks
+from partners.selectors import units_below, visible_networks
 from portal.access import as_user, get_or_404, own_member_organisation_id
 from portal.models import User
 
@@ -22,22 +22,6 @@ def preference_of(user: User) -> MailPreference:
         return user.mail_preference  # type: ignore[attr-defined,no-any-return]
     except MailPreference.DoesNotExist:
         return MailPreference(user=user)
-
-
-def units_below(district_id: int) -> list[int]:
-    """The branches of a district or federation, and theirs, down the tree."""
-    found: list[int] = []
-    level = [district_id]
-    for _depth in range(UNIT_DEPTH):
-        level = list(
-            MemberOrganisation.objects.filter(parent_id__in=level)
-            .exclude(pk__in=[district_id, *found])
-            .values_list("pk", flat=True)
-        )
-        if not level:
-            break
-        found.extend(level)
-    return found
 
 
 def audience(newsletter: Newsletter) -> QuerySet[User]:

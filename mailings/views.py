@@ -3,8 +3,6 @@ logged (docs/mail.md)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -20,19 +18,15 @@ from mailings import selectors, services
 from mailings.forms import NewsletterForm, PreferenceForm
 from mailings.models import Delivery, Newsletter
 from portal.access import denied_as_not_found
-from portal.forms import add_validation_error
+from portal.forms import add_validation_error, posted
 from portal.pagination import paginate
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 @require_http_methods(["GET", "POST"])
 def mail_settings(request: HttpRequest) -> HttpResponse:
     """What the portal may send the signed-in person."""
     user = request.user
-    form = PreferenceForm(_posted(request), instance=selectors.preference_of(user))  # type: ignore[arg-type]
+    form = PreferenceForm(posted(request), instance=selectors.preference_of(user))  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         services.preference_save(
             actor=user,
@@ -96,7 +90,7 @@ def _form_page(request: HttpRequest, form: NewsletterForm, heading: str) -> Http
 @denied_as_not_found
 def newsletter_create(request: HttpRequest) -> HttpResponse:
     _writer(request)
-    form = NewsletterForm(_posted(request), user=request.user)
+    form = NewsletterForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             newsletter = services.newsletter_save(actor=request.user, newsletter=form.instance)
@@ -115,7 +109,7 @@ def newsletter_edit(request: HttpRequest, pk: int) -> HttpResponse:
     newsletter = selectors.get_newsletter_for_user(request.user, pk)
     if newsletter.status != Newsletter.Status.DRAFT:
         raise Http404
-    form = NewsletterForm(_posted(request), instance=newsletter, user=request.user)
+    form = NewsletterForm(posted(request), instance=newsletter, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.newsletter_save(actor=request.user, newsletter=form.instance)

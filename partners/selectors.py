@@ -85,26 +85,34 @@ def visible_networks(user: AnyUser) -> QuerySet[SolidarityNetwork]:
 UNIT_DEPTH = 4
 
 
-def member_unit_ids(user: User) -> list[int]:
-    """A member organisation's user's own organisation and its branches, down the tree (one
-    query per level, once per request: kept on the user object, which lives as long as the
-    request): the units whose plans and activities the user keeps."""
-    cached: list[int] | None = getattr(user, "_member_unit_ids", None)
-    if cached is not None:
-        return cached
-    ids = [own_member_organisation_id(user)]
-    level = list(ids)
+def units_below(organisation_id: int | None) -> list[int]:
+    """The branches of a member organisation and theirs, down the tree (one query per level),
+    without the organisation itself."""
+    ids: list[int] = []
+    level: list[int | None] = [organisation_id]
     for _depth in range(UNIT_DEPTH):
         level = [
             pk
             for pk in MemberOrganisation.objects.filter(parent_id__in=level)
             .order_by()
             .values_list("pk", flat=True)
-            if pk not in ids
+            if pk != organisation_id and pk not in ids
         ]
         if not level:
             break
-        ids.extend(level)
+        ids.extend(pk for pk in level if pk is not None)
+    return ids
+
+
+def member_unit_ids(user: User) -> list[int]:
+    """A member organisation's user's own organisation and its branches, down the tree (once
+    per request: kept on the user object, which lives as long as the request): the units whose
+    plans and activities the user keeps."""
+    cached: list[int] | None = getattr(user, "_member_unit_ids", None)
+    if cached is not None:
+        return cached
+    own = own_member_organisation_id(user)
+    ids = [own, *units_below(own)]
     user._member_unit_ids = ids  # type: ignore[attr-defined]
     return ids
 

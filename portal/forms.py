@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from portal import spreadsheets
+from portal.exports import XLSX_CONTENT_TYPE
 
 
 class OneTimeCodeForm(forms.Form):
@@ -20,6 +25,12 @@ class OneTimeCodeForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("The code is made of digits only."))
         return token
+
+
+def posted(request: Any) -> Any:
+    """A form's data: a POST binds it even when empty (its errors are then the answer), any
+    other method leaves it unbound."""
+    return request.POST if request.method == "POST" else None
 
 
 def add_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
@@ -45,3 +56,24 @@ class ReplaceAuthenticatorForm(OneTimeCodeForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["otp_token"].label = _("Code from the new authenticator")
         self.fields["otp_token"].widget.attrs.pop("autofocus", None)
+
+
+class WorkbookForm(forms.Form):
+    """An XLSX to import, at most ``spreadsheets.MAX_UPLOAD_BYTES``; each importer's form says
+    in ``help_text`` which download it is and what to fill in."""
+
+    help_text: Any = ""
+    workbook = forms.FileField(
+        label=_("Workbook (XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["workbook"].help_text = self.help_text
+
+    def clean_workbook(self) -> Any:
+        upload = self.cleaned_data["workbook"]
+        if upload.size > spreadsheets.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB: split it."))
+        return upload

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 MAX_ROWS = 20_000
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def read_sheet(

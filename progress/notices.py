@@ -43,7 +43,8 @@ def notice_queue(*, story: ChangeStory, kind: str) -> StoryNotice:
     return notice
 
 
-def _language(code: str) -> str:
+def mail_language(code: str) -> str:
+    """The language to write to someone in: theirs if the portal has it, else the default."""
     code = (code or "")[:2]
     return code if code in LANGUAGE_CODES else settings.LANGUAGE_CODE
 
@@ -84,10 +85,10 @@ def _messages(notice: StoryNotice) -> list[EmailMessage]:
     }
     messages = []
     for user in _partner_users(story):
-        subject, body = _render("story_notice_partner", _language(user.language), context)
+        subject, body = _render("story_notice_partner", mail_language(user.language), context)
         messages.append(EmailMessage(subject, body, to=[user.email]))
     if address := _storyteller_address(story):
-        subject, body = _render("story_notice_storyteller", _language(story.language), context)
+        subject, body = _render("story_notice_storyteller", mail_language(story.language), context)
         messages.append(EmailMessage(subject, body, to=[address]))
     return messages
 

@@ -16,19 +16,15 @@ from partners.selectors import (
     visible_networks,
     visible_partners,
 )
+from portal.forms import WorkbookForm
+from programs.forms import DateInput
 from programs.models import ActivityFormat, ActivityKind
 from programs.selectors import visible_programs
 from solidarity.models import REPORTABLE_KINDS, Contribution, ExpertiseNeed, ExpertiseOffer
 from solidarity.selectors import visible_contributions, visible_offers
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A period longer than this is refused: ten years of pledges are already a long page.
 MAX_PERIOD_DAYS = 366 * 10
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class LedgerFilterForm(forms.Form):
@@ -160,20 +156,10 @@ class ReportForm(forms.ModelForm):
         fields["program"].queryset = visible_programs(user).order_by("title")  # type: ignore[attr-defined]
 
 
-class ImportForm(forms.Form):
+class ImportForm(WorkbookForm):
     """An XLSX in the download's layout (``solidarity.imports``)."""
 
-    workbook = forms.FileField(
-        label=_("Workbook (XLSX)"),
-        help_text=_("The ledger's XLSX download, or a sheet with the same header; at most 5 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_TYPE}"}),
-    )
-
-    def clean_workbook(self) -> Any:
-        upload = self.cleaned_data["workbook"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB: split it."))
-        return upload
+    help_text = _("The ledger's XLSX download, or a sheet with the same header; at most 5 MB.")
 
 
 class NeedForm(forms.ModelForm):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.access import denied_as_not_found, may_download
 from portal.exports import download
-from portal.forms import add_validation_error
+from portal.forms import add_validation_error, posted
 from portal.pagination import paginate
 from solidarity import exports, imports, ledger, services
 from solidarity.forms import (
@@ -104,11 +104,6 @@ def contribution_download(request: HttpRequest, fmt: str) -> Any:
     )
 
 
-def _posted(request: HttpRequest) -> Any:
-    """A POST binds the form even when empty (its errors are then the answer, with a 400)."""
-    return request.POST if request.method == "POST" else None
-
-
 def _form_page(request: HttpRequest, form: Any, heading: str, contribution: Any = None) -> Any:
     return render(
         request,
@@ -123,7 +118,7 @@ def _form_page(request: HttpRequest, form: Any, heading: str, contribution: Any 
 def contribution_create(request: HttpRequest) -> HttpResponse:
     if not _may_keep(request.user):
         raise Http404
-    form = ContributionForm(_posted(request), user=request.user)
+    form = ContributionForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.contribution_save(
@@ -143,7 +138,7 @@ def contribution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not _may_keep(request.user):
         raise Http404
     contribution = get_contribution_for_user(request.user, pk)
-    form = ContributionForm(_posted(request), instance=contribution, user=request.user)
+    form = ContributionForm(posted(request), instance=contribution, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.contribution_save(
@@ -163,7 +158,7 @@ def contribution_report(request: HttpRequest) -> HttpResponse:
     """For a member organisation's users: report a workplace collection or a study circle."""
     if not getattr(request.user, "is_network_member", False):
         raise Http404
-    form = ReportForm(_posted(request), user=request.user)
+    form = ReportForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.contribution_report(actor=request.user, contribution=form.instance)
@@ -205,7 +200,7 @@ def contribution_import(request: HttpRequest) -> HttpResponse:
     """Upload contributions in the download's layout: saved whole, or every bad row named."""
     if not _may_keep(request.user):
         raise Http404
-    form = ImportForm(_posted(request), request.FILES if request.method == "POST" else None)
+    form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
     result = None
     status = 200
     if request.method == "POST":
@@ -266,7 +261,7 @@ def need_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (_may_keep(user) or getattr(user, "is_partner_user", False)):
         raise Http404
-    form = NeedForm(_posted(request), user=user)
+    form = NeedForm(posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         try:
             services.need_save(actor=user, need=form.instance)
@@ -284,7 +279,7 @@ def offer_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (_may_keep(user) or getattr(user, "is_network_member", False)):
         raise Http404
-    form = OfferForm(_posted(request), user=user)
+    form = OfferForm(posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         try:
             services.offer_save(actor=user, offer=form.instance)
@@ -304,7 +299,7 @@ def need_match(request: HttpRequest, pk: int) -> HttpResponse:
     if not _may_keep(user):
         raise Http404
     need = get_need_for_user(user, pk)
-    form = MatchForm(_posted(request), user=user)
+    form = MatchForm(posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -21,6 +21,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import WorkbookForm
 from portal.models import User
 from programs.models import Project
 from progress.attachments import DecodingBudget, ProcessedAttachment, max_bytes, process_upload
@@ -350,24 +351,10 @@ class ReviewForm(forms.Form):
     )
 
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class ImportForm(forms.Form):
+class ImportForm(WorkbookForm):
     """An XLSX of actuals in the export's layout (``results.reports.imports``)."""
 
-    workbook = forms.FileField(
-        label=_("Workbook (XLSX)"),
-        help_text=_(
-            "The programme's XLSX download with the actual columns of your projects' rows "
-            "filled in, at most 5 MB."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_TYPE}"}),
+    help_text = _(
+        "The programme's XLSX download with the actual columns of your projects' rows "
+        "filled in, at most 5 MB."
     )
-
-    def clean_workbook(self) -> Any:
-        upload = self.cleaned_data["workbook"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB: split it."))
-        return upload
