@@ -149,10 +149,6 @@ class Contribution(models.Model):
         return f"{self.get_kind_display()} {self.date:%Y-%m-%d}"
 
     @property
-    def is_money(self) -> bool:
-        return self.kind in MONEY_KINDS
-
-    @property
     def contributor(self) -> str:
         return str(self.member_organisation) if self.member_organisation_id else self.donor_name
 
