@@ -158,11 +158,15 @@ class Outbox(models.Model):
 
     The base knows no domain model: ``subject`` names what is stale ("stories", "activities")
     and ``key`` whose (a partner's id, or for "results" an indicator's; empty for everyone's), as
-    the app that drains it reads them.
+    the app that drains it reads them. ``month`` narrows a row to one month of the key's figures
+    (a story's change makes only its own month's cells stale); empty means every month.
     """
 
     subject = models.CharField(_("subject"), max_length=20)
     key = models.BigIntegerField(_("key"), null=True, blank=True, help_text=_("Empty: all."))
+    month = models.DateField(
+        _("month"), null=True, blank=True, help_text=_("First day of the month. Empty: all.")
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

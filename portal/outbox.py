@@ -9,6 +9,7 @@ keeps them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.db import transaction
 
@@ -28,18 +29,31 @@ def _request_refresh() -> None:
     queue.enqueue_by_name(REFRESH_TASK)
 
 
-def mark_stale(*, subject: str, keys: Iterable[int | None]) -> None:
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def mark_stale(
+    *, subject: str, keys: Iterable[int | None], months: Iterable[date] | None = None
+) -> None:
     """Record, in the caller's transaction, that these keys' figures of ``subject`` are stale.
 
-    ``None`` among the keys stands for every key. The refresh is requested once the transaction
-    commits; if the broker cannot take it, the sweep will.
+    ``None`` among the keys stands for every key; ``months`` (any day of each) narrows the rows
+    to those months of the keys' figures, and without it every month is stale. The refresh is
+    requested once the transaction commits; if the broker cannot take it, the sweep will.
     """
     wanted = set(keys)
     targets: list[int | None] = [None]
     if None not in wanted:
         targets = [*sorted(k for k in wanted if k is not None)]
-    if targets:
-        Outbox.objects.bulk_create([Outbox(subject=subject, key=key) for key in targets])
+    stale_months: list[date | None] = [None]
+    if months is not None and None not in wanted:
+        stale_months = [*sorted({month_of(day) for day in months})]
+    rows = [
+        Outbox(subject=subject, key=key, month=month) for key in targets for month in stale_months
+    ]
+    if rows:
+        Outbox.objects.bulk_create(rows)
         transaction.on_commit(_request_refresh)
 
 

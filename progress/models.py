@@ -216,6 +216,13 @@ class ChangeStory(models.Model):
                 fields=["partner", "-created_at", "-id"], name="story_partner_created_idx"
             ),
             models.Index(fields=["event_date"], name="story_event_date_idx"),
+            # The kept figures' refresh: one month of a partner's stories, and a partner's
+            # counts by project, status and consent read from the index alone.
+            models.Index(fields=["partner", "event_date"], name="story_partner_event_idx"),
+            models.Index(
+                fields=["partner", "project", "status", "consent_quote_internal"],
+                name="story_partner_status_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

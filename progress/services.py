@@ -48,9 +48,24 @@ REVIEW_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 COMMENT_REQUIRED = {Action.RETURNED, Action.SELECTED}
 
 
-def _queue_aggregate_refresh(partner_id: int) -> None:
-    """Record, in the caller's transaction, that this partner's report cells are stale."""
-    outbox.mark_stale(subject=outbox.STORIES, keys=[partner_id])
+def _queue_aggregate_refresh(partner_id: int, event_date: date | None) -> None:
+    """Record, in the caller's transaction, that a story of this partner changed: the report
+    cells of its event's month are stale, and the partner's counts by status.
+
+    A story without an event date (a draft) is in no report cell; its row names this month,
+    which recounts the partner's status counts and leaves the cells as they are.
+    """
+    outbox.mark_stale(
+        subject=outbox.STORIES,
+        keys=[partner_id],
+        months=[event_date or timezone.localdate()],
+    )
+
+
+def _queue_moved(story: ChangeStory, before: tuple[int, date | None] | None) -> None:
+    """A story's partner or event date changed: the cells it left are stale too."""
+    if before is not None and before != (story.partner_id, story.event_date):
+        _queue_aggregate_refresh(*before)
 
 
 def _record(
@@ -62,7 +77,7 @@ def _record(
     comment: str = "",
 ) -> StoryEvent:
     if action != Action.COMMENTED:
-        _queue_aggregate_refresh(story.partner_id)
+        _queue_aggregate_refresh(story.partner_id, story.event_date)
     return StoryEvent.objects.create(
         story=story,
         actor=actor,
@@ -179,7 +194,12 @@ def story_save(
             raise PermissionDenied
     elif actor is None or not can_edit_story(actor, story):
         raise PermissionDenied
-    from_status = "" if creating else ChangeStory.objects.get(pk=story.pk).status
+    before = (
+        None
+        if creating
+        else ChangeStory.objects.values_list("status", "partner_id", "event_date").get(pk=story.pk)
+    )
+    from_status = "" if before is None else before[0]
     if submit:
         _require_complete(story, change_types)
         story.status = Status.SUBMITTED
@@ -193,6 +213,7 @@ def story_save(
     story.change_types.set(change_types)
     story.target_groups.set(target_groups)
     _set_storyteller(story, storyteller_name, storyteller_contact)
+    _queue_moved(story, None if before is None else (before[1], before[2]))
     if creating:
         _record(story, actor=actor, action=Action.CREATED)
     if submit:
@@ -259,14 +280,17 @@ def story_admin_save(
 ) -> ChangeStory:
     """A story saved in the Django admin: written to the history like any other step, and its
     partner's figures marked stale (status, classification and partner all count in them)."""
-    before = ChangeStory.objects.filter(pk=story.pk).values_list("status", "partner_id").first()
+    before = (
+        ChangeStory.objects.filter(pk=story.pk)
+        .values_list("status", "partner_id", "event_date")
+        .first()
+    )
     story.save()
     if before is None:
         _record(story, actor=actor, action=Action.CREATED)
         return story
-    from_status, from_partner = before
-    if from_partner != story.partner_id:
-        _queue_aggregate_refresh(from_partner)
+    from_status, from_partner, from_date = before
+    _queue_moved(story, (from_partner, from_date))
     if story.status != from_status:
         _record(
             story,
@@ -284,7 +308,7 @@ def story_delete(*, actor: User, story: ChangeStory) -> None:
     """A story deleted in the admin: its attachments' files go after commit (progress.signals),
     its partner's figures are recounted without it."""
     story_id = story.pk
-    _queue_aggregate_refresh(story.partner_id)
+    _queue_aggregate_refresh(story.partner_id, story.event_date)
     story.delete()
     logger.info("story.deleted story_id=%s actor_id=%s", story_id, getattr(actor, "pk", None))
 
@@ -316,7 +340,7 @@ def story_withdraw_consent(*, actor: User, story: ChangeStory) -> ChangeStory | 
     Storyteller.objects.filter(story=story).delete()
     if not story.consent_store or story.status in (Status.DRAFT, Status.RETURNED):
         story_id = story.pk
-        _queue_aggregate_refresh(story.partner_id)
+        _queue_aggregate_refresh(story.partner_id, story.event_date)
         story.delete()
         logger.info("story.erased story_id=%s", story_id)
         return None
@@ -386,7 +410,7 @@ def story_drafts_purge(*, updated_before: datetime, dry_run: bool = False) -> in
             if not batch:
                 break
             for partner_id in sorted({partner_id for _pk, partner_id in batch}):
-                _queue_aggregate_refresh(partner_id)
+                _queue_aggregate_refresh(partner_id, None)
             _total, per_model = stale.filter(pk__in=[pk for pk, _partner in batch]).delete()
         deleted = per_model.get(ChangeStory._meta.label, 0)
         purged += deleted

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
@@ -76,8 +77,25 @@ class Split:
 SPLITS = (Split.STORY, Split.TYPE, Split.GROUP)
 
 
+STORY_COLUMNS = (
+    "month, country, region, program_id, focus_area, partner_id, change_type_id, "
+    "target_group_id, submitter_role, significance, quotable, story_count, significance_sum"
+)
+ACTIVITY_COLUMNS = (
+    "quarter, program_id, focus_area, plan_id, partner_id, country, region, kind, "
+    "activity_count, participants_women, participants_men, participants_other, "
+    "participants_youth"
+)
+STATUS_COLUMNS = "partner_id, project_id, status, quotable, story_count"
+
+
 def _story_insert_sql(partner_sql: str, split: str) -> str:
-    """One INSERT … SELECT … GROUP BY over the counted stories, for one kind of cell."""
+    table = StoryAggregate._meta.db_table
+    return f"INSERT INTO {table} ({STORY_COLUMNS}) {_story_select_sql(partner_sql, split)}"
+
+
+def _story_select_sql(partner_sql: str, split: str) -> str:
+    """One SELECT … GROUP BY over the counted stories, for one kind of cell."""
     month = _truncate_sql("s.event_date", "month")
     story = ChangeStory._meta.db_table
     through = {
@@ -96,10 +114,6 @@ def _story_insert_sql(partner_sql: str, split: str) -> str:
         else:
             group_column = f"x.{column}"
     return f"""
-        INSERT INTO {StoryAggregate._meta.db_table}
-            (month, country, region, program_id, focus_area, partner_id, change_type_id,
-             target_group_id, submitter_role, significance, quotable, story_count,
-             significance_sum)
         SELECT {month}, s.country, p.region, s.program_id, COALESCE(pr.focus_area, ''),
                s.partner_id, {type_column}, {group_column}, s.submitter_role,
                s.significance, s.consent_quote_internal, COUNT(*), SUM(s.significance)
@@ -115,7 +129,12 @@ def _story_insert_sql(partner_sql: str, split: str) -> str:
 
 
 def _activity_insert_sql(partner_sql: str) -> str:
-    """One INSERT … SELECT … GROUP BY over the held activities.
+    table = ActivityAggregate._meta.db_table
+    return f"INSERT INTO {table} ({ACTIVITY_COLUMNS}) {_activity_select_sql(partner_sql)}"
+
+
+def _activity_select_sql(partner_sql: str) -> str:
+    """One SELECT … GROUP BY over the held activities.
 
     An activity belongs to its own partner, else to its project's; to its project's programme,
     else to its plan's. ``partner_sql`` limits the statement to some partners; the activities
@@ -126,10 +145,6 @@ def _activity_insert_sql(partner_sql: str) -> str:
     program = "COALESCE(pj.program_id, pl.program_id)"
     scope = f"WHERE {partner_sql} OR {partner} IS NULL" if partner_sql else ""
     return f"""
-        INSERT INTO {ActivityAggregate._meta.db_table}
-            (quarter, program_id, focus_area, plan_id, partner_id, country, region, kind,
-             activity_count, participants_women, participants_men, participants_other,
-             participants_youth)
         SELECT {quarter}, {program}, COALESCE(pr.focus_area, ''), pa.plan_id, {partner},
                COALESCE(p.country, ''), COALESCE(p.region, ''), a.kind, COUNT(*),
                SUM(a.participants_women), SUM(a.participants_men), SUM(a.participants_other),
@@ -147,11 +162,14 @@ def _activity_insert_sql(partner_sql: str) -> str:
 
 
 def _status_insert_sql(partner_sql: str) -> str:
+    table = StoryStatusCount._meta.db_table
+    return f"INSERT INTO {table} ({STATUS_COLUMNS}) {_status_select_sql(partner_sql)}"
+
+
+def _status_select_sql(partner_sql: str) -> str:
     """Stories of every status (drafts included) per partner, project and consent to quote."""
     scope = f"WHERE {partner_sql}" if partner_sql else ""
     return f"""
-        INSERT INTO {StoryStatusCount._meta.db_table}
-            (partner_id, project_id, status, quotable, story_count)
         SELECT s.partner_id, s.project_id, s.status, s.consent_quote_internal, COUNT(*)
         FROM {ChangeStory._meta.db_table} s
         {scope}
@@ -167,28 +185,94 @@ def _no_step() -> None:
     """The default: a refresh reports no progress."""
 
 
-def recompute_stories(partner_ids: list[int] | None, step: Callable[[], None] = _no_step) -> None:
-    """Recompute the story cells and status counts of these partners, or of all (``None``).
+# The story cells to recompute: partner id → its stale months (first days), or ``None`` for all of
+# its months; the whole mapping ``None`` for every partner.
+StoryScope = dict[int, set[date] | None]
 
-    Inside the caller's transaction; ``step`` is called after each statement.
+
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _story_scope(scope: StoryScope) -> tuple[Q, str, list[Any]]:
+    """The cells of ``scope`` (to delete them) and the stories behind them (an SQL condition).
+
+    A month is a range of event dates, so the index on (partner, event date) finds a month's
+    stories of the largest partner without reading its others.
     """
+    whole = sorted(partner for partner, months in scope.items() if months is None)
+    cells = Q(partner_id__in=whole)
+    conditions: list[str] = []
+    params: list[Any] = []
+    if whole:
+        conditions.append(_partner_filter("s.partner_id", whole)[0])
+        params.extend(whole)
+    for partner, months in sorted(scope.items()):
+        if months is None:
+            continue
+        cells |= Q(partner_id=partner, month__in=sorted(months))
+        for month in sorted(months):
+            conditions.append("(s.partner_id = %s AND s.event_date >= %s AND s.event_date < %s)")
+            params.extend([partner, month, _next_month(month)])
+    return cells, f"({' OR '.join(conditions)})", params
+
+
+# Advisory locks (PostgreSQL) that keep two refreshes of the same figures apart: each statement
+# deletes and re-inserts its cells, so two transactions doing it at once would both insert, and
+# count twice. A refresh holds a shared lock on its kind of figure and an exclusive one per
+# partner; a refresh of everything (the rebuild) holds the kind exclusively. Released at commit.
+STORY_LOCKS, ACTIVITY_LOCKS = 7301, 7302
+
+
+def _lock(kind: int, partner_ids: Sequence[int] | None) -> None:
+    if connection.vendor != "postgresql":
+        return  # SQLite allows one writer at a time anyway
+    with connection.cursor() as cursor:
+        if partner_ids is None:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [kind])
+            return
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [kind])
+        # In ascending order, so two refreshes never wait for each other in a circle.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, CAST(p %% 2147483647 AS integer)) "
+            "FROM unnest(%s) AS p",
+            [kind, sorted(partner_ids)],
+        )
+
+
+def recompute_stories(scope: StoryScope | None, step: Callable[[], None] = _no_step) -> None:
+    """Recompute the story cells of ``scope`` and its partners' status counts (``None``: all).
+
+    Inside the caller's transaction; ``step`` is called after each statement. The full rebuild
+    and the outbox's refresh run these same statements, with and without a scope.
+    """
+    _lock(STORY_LOCKS, None if scope is None else sorted(scope))
     cells, counts = StoryAggregate.objects.all(), StoryStatusCount.objects.all()
-    if partner_ids is not None:
-        cells = cells.filter(partner_id__in=partner_ids)
-        counts = counts.filter(partner_id__in=partner_ids)
-    partner_sql, params = _partner_filter("s.partner_id", partner_ids)
+    story_sql, status_sql = "", ""
+    story_params: list[Any] = []
+    status_params: list[Any] = []
+    if scope is not None:
+        condition, story_sql, story_params = _story_scope(scope)
+        cells = cells.filter(condition)
+        counts = counts.filter(partner_id__in=sorted(scope))
+        status_sql, status_params = _partner_filter("s.partner_id", sorted(scope))
     cells.delete()
     with connection.cursor() as cursor:
         for split in SPLITS:
-            cursor.execute(_story_insert_sql(partner_sql, split), [*COUNTED_STATUSES, *params])
+            cursor.execute(_story_insert_sql(story_sql, split), [*COUNTED_STATUSES, *story_params])
             step()
         counts.delete()
-        cursor.execute(_status_insert_sql(partner_sql), params)
+        cursor.execute(_status_insert_sql(status_sql), status_params)
         step()
 
 
 def recompute_activities(partner_ids: list[int] | None) -> None:
-    """Recompute the activity cells of these partners, or of all (``None``)."""
+    """Recompute the activity cells of these partners, or of all (``None``).
+
+    The activities without a partner are recomputed with any partner's, so an activity refresh
+    holds its kind of figure exclusively.
+    """
+    _lock(ACTIVITY_LOCKS, None)
     cells = ActivityAggregate.objects.all()
     if partner_ids is not None:
         cells = cells.filter(Q(partner_id__in=partner_ids) | Q(partner__isnull=True))
@@ -200,9 +284,9 @@ def recompute_activities(partner_ids: list[int] | None) -> None:
 
 @transaction.atomic
 def refresh_partners(partner_ids: Iterable[int]) -> None:
-    """Recompute the story and activity cells of these partners."""
+    """Recompute every story and activity cell of these partners."""
     ids = sorted(set(partner_ids))
-    recompute_stories(ids)
+    recompute_stories(dict.fromkeys(ids))
     recompute_activities(ids)
 
 
@@ -246,16 +330,35 @@ def rebuild_all(progress: Progress = _no_progress) -> int:
     return cells
 
 
-def _refresh_batch(rows: Sequence[tuple[int, str, int | None]]) -> None:
+OutboxRow = tuple[int, str, int | None, date | None]
+
+
+def _stale_stories(rows: Sequence[OutboxRow]) -> StoryScope | None:
+    """The story cells a batch names: each partner's months, all of them, or everyone's."""
+    scope: StoryScope = {}
+    for _id, subject, partner, month in rows:
+        if subject != outbox.STORIES:
+            continue
+        if partner is None:
+            return None
+        if month is None:
+            scope[partner] = None
+        else:
+            months = scope.setdefault(partner, set())
+            if months is not None:
+                months.add(month)
+    return scope
+
+
+def _refresh_batch(rows: Sequence[OutboxRow]) -> None:
     """Recompute what one batch of outbox rows names; a row without a partner means all."""
-    for subject, recompute in (
-        (outbox.STORIES, recompute_stories),
-        (outbox.ACTIVITIES, recompute_activities),
-    ):
-        partners = {partner for _id, row_subject, partner in rows if row_subject == subject}
-        if partners:
-            recompute(None if None in partners else sorted(p for p in partners if p is not None))
-    indicators = {key for _id, subject, key in rows if subject == outbox.RESULTS}
+    stories = _stale_stories(rows)
+    if stories is None or stories:
+        recompute_stories(stories)
+    partners = {partner for _id, subject, partner, _month in rows if subject == outbox.ACTIVITIES}
+    if partners:
+        recompute_activities(None if None in partners else sorted(p for p in partners if p))
+    indicators = {key for _id, subject, key, _month in rows if subject == outbox.RESULTS}
     if indicators:
         kept.recompute(None if None in indicators else sorted(k for k in indicators if k))
 
@@ -268,7 +371,7 @@ def drain_outbox() -> int:
             rows = list(
                 Outbox.objects.select_for_update(skip_locked=True)
                 .order_by("id")
-                .values_list("id", "subject", "key")[:OUTBOX_BATCH]
+                .values_list("id", "subject", "key", "month")[:OUTBOX_BATCH]
             )
             if not rows:
                 break

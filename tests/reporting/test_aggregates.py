@@ -153,6 +153,38 @@ def test_it_records_each_story_change_in_the_outbox(
     assert not outbox.refresh_pending()
 
 
+def test_a_story_change_recomputes_only_its_own_month_of_its_partner(world: World) -> None:
+    """The outbox names partner and month; the refresh leaves every other cell untouched (a
+    cell of another month, spoilt on purpose here, stays spoilt until a rebuild)."""
+    march, june = dt.date(2025, 3, 12), dt.date(2025, 6, 3)
+    other = factories.StoryFactory.create(partner=world.beta, status="verified", event_date=march)
+    other.change_types.add(ChangeType.objects.get(code="other"))
+    aggregates.rebuild_all()
+    StoryAggregate.objects.filter(partner=world.beta, month=dt.date(2025, 3, 1)).update(
+        story_count=99
+    )
+    story = factories.StoryFactory.create(partner=world.beta, status="submitted", event_date=june)
+    story.change_types.add(ChangeType.objects.get(code="other"))
+    services.story_review(actor=world.users["staff"], story=story, action="verified")
+    assert set(Outbox.objects.values_list("subject", "key", "month")) == {
+        ("stories", world.beta.pk, dt.date(2025, 6, 1))
+    }
+    aggregates.drain_outbox()
+    cells = StoryAggregate.objects.filter(partner=world.beta, change_type=None, month__year=2025)
+    assert dict(cells.values_list("month", "story_count")) == {
+        dt.date(2025, 3, 1): 99,
+        dt.date(2025, 6, 1): 1,
+    }
+    # Moved to another month in the admin: the month it left is recomputed too.
+    story.refresh_from_db()
+    story.event_date = dt.date(2025, 3, 20)
+    services.story_admin_save(
+        actor=world.users["admin"], story=story, changed_fields=["event_date"]
+    )
+    aggregates.drain_outbox()
+    assert dict(cells.values_list("month", "story_count")) == {dt.date(2025, 3, 1): 2}
+
+
 @pytest.mark.skipif(bool(django_settings.REDIS_URL), reason="tasks run on a worker with Redis")
 def test_it_refreshes_the_figures_as_soon_as_the_story_commits(
     world: World,
@@ -184,7 +216,7 @@ HISTORIES = settings(
 # A random history: each step acts on one of a handful of stories.
 OPERATIONS = st.lists(
     st.tuples(
-        st.sampled_from(["create", "verify", "select", "return", "retype", "withdraw"]),
+        st.sampled_from(["create", "verify", "select", "return", "retype", "move", "withdraw"]),
         st.integers(min_value=0, max_value=4),
         st.integers(min_value=0, max_value=5),
     ),
@@ -218,7 +250,7 @@ def test_it_gives_the_same_table_incrementally_as_by_a_full_rebuild(
             story.change_types.add(change_types[choice % len(change_types)])
             if choice % 2:
                 story.target_groups.add(groups[choice % len(groups)])
-            services._queue_aggregate_refresh(story.partner_id)
+            services._queue_aggregate_refresh(story.partner_id, story.event_date)
             stories.append(story)
         else:
             story = stories[which % len(stories)]
@@ -238,7 +270,14 @@ def test_it_gives_the_same_table_incrementally_as_by_a_full_rebuild(
                 services.story_review(actor=staff, story=story, action=action, comment="Why?")
             elif operation == "retype":
                 story.change_types.set([change_types[choice % len(change_types)]])
-                services._queue_aggregate_refresh(story.partner_id)
+                services._queue_aggregate_refresh(story.partner_id, story.event_date)
+            elif operation == "move":
+                # In the admin: another month and perhaps another partner; both sides go stale.
+                story.event_date = dt.date(2025, 1 + (choice + which) % 12, 20)
+                story.partner = partners[(choice + which) % len(partners)]
+                services.story_admin_save(
+                    actor=staff, story=story, changed_fields=["event_date", "partner"]
+                )
             elif operation == "withdraw":
                 services.story_withdraw_consent(actor=staff, story=story)
                 stories.remove(story)
@@ -364,11 +403,11 @@ def test_the_kept_story_counts_follow_every_change_and_an_admin_deletion(
 
     story = factories.StoryFactory.create(partner=world.alpha, status=Status.SUBMITTED)
     services.story_comment(actor=world.users["staff"], story=story, comment="Noted.")
-    services._queue_aggregate_refresh(story.partner_id)
+    services._queue_aggregate_refresh(story.partner_id, story.event_date)
     aggregates.drain_outbox()
     before = drafts()
     draft = factories.StoryFactory.create(partner=world.alpha, status=Status.DRAFT)
-    services._queue_aggregate_refresh(draft.partner_id)
+    services._queue_aggregate_refresh(draft.partner_id, draft.event_date)
     aggregates.drain_outbox()
     assert drafts() == before + 1
     # The admin deletes through the story service, which marks the counts stale.
