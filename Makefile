@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := DEBUG=true $(BIN)/python manage.py
 
-.PHONY: demo test install lint typecheck messages ci clean
+.PHONY: demo test install lint typecheck messages ci bench clean
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,13 @@ messages: install
 
 ci:
 	bash .ci/run
+
+# The portal under load beside a bare Django view (bench/load.py, docs/benchmarks.md): needs
+# PostgreSQL and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL) and wrk. Not part of `make test`.
+STORIES ?= 1000000
+bench: install
+	@command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python bench/load.py --stories $(STORIES)
 
 clean:
 	rm -rf $(VENV) var staticfiles test-results

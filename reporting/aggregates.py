@@ -177,6 +177,20 @@ def _status_select_sql(partner_sql: str) -> str:
     """  # noqa: S608 - table names come from the models, values are parameters
 
 
+def cell_queries() -> list[tuple[str, str, list[Any]]]:
+    """Each statement of a full rebuild as the plain ``SELECT … GROUP BY`` that computes its
+    rows without keeping them: (label, SQL, parameters). ``bench/load.py`` times the rebuild
+    against them."""
+    return [
+        *(
+            (f"story cells ({split})", _story_select_sql("", split), list(COUNTED_STATUSES))
+            for split in SPLITS
+        ),
+        ("status counts", _status_select_sql(""), []),
+        ("activity cells", _activity_select_sql(""), []),
+    ]
+
+
 def _mark_refreshed(**fields: object) -> None:
     ReportState.objects.update_or_create(pk=1, defaults={"refreshed_at": timezone.now(), **fields})
 

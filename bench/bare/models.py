@@ -1,0 +1,12 @@
+from django.db import models
+
+
+class Row(models.Model):
+    """The portal's stories table, read as a plain table."""
+
+    title = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        managed = False
+        db_table = "progress_changestory"
