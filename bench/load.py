@@ -85,7 +85,9 @@ def ensure_database(url: str) -> None:
     name = parts.path.lstrip("/")
     admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
     with psycopg.connect(admin, autocommit=True) as connection:
-        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        found = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
         if not found:
             connection.execute(f'CREATE DATABASE "{name}"')
             print(f"created database {name}")
@@ -108,7 +110,7 @@ def wait_for(url: str, process: subprocess.Popen[bytes], what: str) -> None:
             sys.exit(f"{what} exited at start-up; see {VAR}")
         try:
             request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
-            with urllib.request.urlopen(request, timeout=2):  # noqa: S310 - our own loopback server
+            with urllib.request.urlopen(request, timeout=2):
                 return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.5)
@@ -355,9 +357,8 @@ def check_page(url: str, headers: dict[str, str], body: str) -> None:
 
 
 def machine() -> dict[str, str]:
-    from django.db import connection
-
     import django
+    from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
@@ -545,7 +546,9 @@ def main() -> None:
         seeding["vacuum"] = time.perf_counter() - started
     stories = ChangeStory.objects.count()
     figures = measure_figures(args.refreshes)
-    print(f"rebuild {min(figures['rebuild']):.1f} s, plain GROUP BYs {figures['plain_total']:.1f} s")
+    print(
+        f"rebuild {min(figures['rebuild']):.1f} s, plain GROUP BYs {figures['plain_total']:.1f} s"
+    )
 
     logs = {name: (VAR / f"{name}.log").open("wb") for name in ("web", "worker", "bare")}
     gunicorn = [str(BIN / "gunicorn"), "--workers", "2", "--timeout", "60"]
