@@ -137,6 +137,14 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         migration.create_defaults(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _sessions_in_the_database(settings: Any) -> None:
+    """Every test keeps sessions in the database, with or without Redis, so that the pinned
+    query counts are the same on both runs; tests/portal/test_sessions.py checks the Redis
+    sessions themselves."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
 def login(client: Client, user: User) -> Client:
     """Log a client in as the login view would, second factor included where the role needs it."""
     client.force_login(user)

@@ -413,13 +413,28 @@ CELERY_BEAT_SCHEDULE["purge-stale-data"] = {
     "schedule": 60 * 60 * 24,
 }
 
-# --- Cache (used by health checks and rate limits) ---------------------------------------------
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "portal",
+# --- Cache and sessions ------------------------------------------------------------------------
+# With Redis, the cache is shared by every web worker and holds the sessions: a request reads its
+# session from Redis, and the database keeps a copy (cached_db), so a Redis restart logs nobody
+# out and logging out ends the session everywhere. Signed-cookie sessions would save the read but
+# could not be ended on the server. The embedded default keeps both in the process and SQLite.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+            "TIMEOUT": SESSION_ABSOLUTE_TIMEOUT,
+        }
     }
-}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "portal",
+        }
+    }
 
 # --- Submission links: public story submissions, rate-limited --------------------------------
 # Counted in the database (progress.LinkSubmissionAttempt), not in the cache: the limits must hold

@@ -12,9 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal import exports, pagination
 from portal.access import denied_as_not_found
 from portal.forms import add_validation_error
-from portal.pagination import paginate
 from progress import exports as story_exports
-from progress import selectors, services
+from progress import counting, selectors, services
 from progress.filters import StoryFilter
 from progress.forms import CommentForm, ReviewForm, StoryForm
 from progress.models import ChangeStory, ChangeType
@@ -44,11 +43,16 @@ def story_list(request: HttpRequest) -> HttpResponse:
     )
     filterset = StoryFilter(request.GET, queryset=stories, user=user)
     searching = bool(request.GET.get("q", "").strip())
-    page = paginate(
+    rows = filterset.qs
+    count = None
+    if filterset.form.is_valid():
+        count = counting.kept_count(user, counting.active_filters(filterset.form.cleaned_data))
+    page = pagination.keyset_paginate(
         request,
-        filterset.qs,
+        rows,
         per_page=STORY_PAGE_SIZE,
         cap=pagination.SEARCH_COUNT_CAP if searching else None,
+        count=count,
     )
     return render(request, "progress/story_list.html", {"filter": filterset, "page": page})
 

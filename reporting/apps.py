@@ -11,6 +11,7 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         # tasks registers the tasks asked for by name (``portal.queue``), in every process.
-        from reporting import sections, tasks  # noqa: F401
+        from reporting import counting, sections, tasks  # noqa: F401
 
         sections.register()
+        counting.register()
