@@ -133,8 +133,9 @@ def keyset_paginate(
         moment, pk = after
         rows = list(
             # The first condition bounds the index range scan; the second breaks ties.
-            queryset.filter(created_at__lte=moment)
-            .filter(Q(created_at__lt=moment) | Q(pk__lt=pk))[: per_page + 1]
+            queryset.filter(created_at__lte=moment).filter(Q(created_at__lt=moment) | Q(pk__lt=pk))[
+                : per_page + 1
+            ]
         )
         more = len(rows) > per_page
         return KeysetPage(rows[:per_page], number, paginator, more=more, query=request.GET)

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal import exports, pagination
 from portal.access import denied_as_not_found
 from portal.forms import add_validation_error
-from progress import exports as story_exports
 from progress import counting, selectors, services
+from progress import exports as story_exports
 from progress.filters import StoryFilter
 from progress.forms import CommentForm, ReviewForm, StoryForm
 from progress.models import ChangeStory, ChangeType
