@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from partners.models import Partner
@@ -33,7 +33,13 @@ from portal import outbox
 from portal.models import Outbox
 from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
 from progress.models import ChangeStory
-from reporting.models import ActivityAggregate, ReportState, StoryAggregate, StoryStatusCount
+from reporting.models import (
+    ActivityAggregate,
+    ReportState,
+    StoryAggregate,
+    StoryStatusCount,
+    StoryTypeTotal,
+)
 from results import kept
 
 logger = logging.getLogger(__name__)
@@ -270,6 +276,8 @@ def recompute_stories(scope: StoryScope | None, step: Callable[[], None] = _no_s
         cells = cells.filter(condition)
         counts = counts.filter(partner_id__in=sorted(scope))
         status_sql, status_params = _partner_filter("s.partner_id", sorted(scope))
+    typed = cells.filter(change_type__isnull=False)
+    replaced = _type_sums(typed) if scope is not None else {}
     cells.delete()
     with connection.cursor() as cursor:
         for split in SPLITS:
@@ -278,6 +286,62 @@ def recompute_stories(scope: StoryScope | None, step: Callable[[], None] = _no_s
         counts.delete()
         cursor.execute(_status_insert_sql(status_sql), status_params)
         step()
+    if scope is None:
+        _sum_type_totals()
+    else:
+        _add_to_type_totals(replaced, _type_sums(typed))
+
+
+TypeSums = dict[int, tuple[int, int]]  # change type → (stories, sum of significance)
+
+
+def _type_sums(cells: QuerySet[StoryAggregate]) -> TypeSums:
+    return {
+        row["change_type"]: (row["n"], row["s"])
+        for row in cells.values("change_type")
+        .annotate(n=Sum("story_count"), s=Sum("significance_sum"))
+        .order_by()
+    }
+
+
+def _sum_type_totals() -> None:
+    """Every change type's total from its cells (the rebuild)."""
+    StoryTypeTotal.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {StoryTypeTotal._meta.db_table}
+                (change_type_id, story_count, significance_sum)
+            SELECT change_type_id, SUM(story_count), SUM(significance_sum)
+            FROM {StoryAggregate._meta.db_table}
+            WHERE change_type_id IS NOT NULL
+            GROUP BY change_type_id
+            """  # noqa: S608 - table names come from the models
+        )
+
+
+def _add_to_type_totals(replaced: TypeSums, written: TypeSums) -> None:
+    """Add to each type's total the difference between the cells written and those replaced.
+
+    Under the partner locks of the refresh, and each row's own lock while it is updated, two
+    refreshes of different partners add their differences one after the other.
+    """
+    table = StoryTypeTotal._meta.db_table
+    with connection.cursor() as cursor:
+        for change_type in sorted(replaced.keys() | written.keys()):
+            old, new = replaced.get(change_type, (0, 0)), written.get(change_type, (0, 0))
+            stories, significance = new[0] - old[0], new[1] - old[1]
+            if stories or significance:
+                cursor.execute(
+                    f"""
+                    INSERT INTO {table} (change_type_id, story_count, significance_sum)
+                    VALUES (%s, %s, %s)
+                    ON CONFLICT (change_type_id) DO UPDATE SET
+                        story_count = {table}.story_count + excluded.story_count,
+                        significance_sum = {table}.significance_sum + excluded.significance_sum
+                    """,  # noqa: S608 - table names come from the models, values are parameters
+                    [change_type, stories, significance],
+                )
 
 
 def recompute_activities(partner_ids: list[int] | None) -> None:

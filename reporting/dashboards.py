@@ -21,9 +21,9 @@ from programs.selectors import (
     visible_programs,
     visible_projects,
 )
-from progress.models import ChangeStory, ChangeType
+from progress.models import ChangeStory
 from reporting import disclosure, reports
-from reporting.models import ReportState, StoryAggregate
+from reporting.models import ReportState, StoryTypeTotal
 from reporting.selectors import visible_story_counts
 from solidarity.selectors import given_contributions
 
@@ -57,21 +57,12 @@ class StaffDashboard:
 
 
 def _verified_by_change_type() -> list[tuple[str, int, float]]:
-    """From the aggregates (the per-type cells), not the stories: the cost stays flat."""
-    totals = {
-        row["change_type"]: row
-        for row in StoryAggregate.objects.filter(change_type__isnull=False)
-        .values("change_type")
-        .annotate(stories=Sum("story_count"), significance=Sum("significance_sum"))
-    }
+    """From the kept totals per type (one row each), not the cells or the stories."""
     return [
-        (
-            change_type.name,
-            totals[change_type.pk]["stories"],
-            totals[change_type.pk]["significance"] / totals[change_type.pk]["stories"],
-        )
-        for change_type in ChangeType.objects.order_by("ordering", "code")
-        if change_type.pk in totals
+        (total.change_type.name, total.story_count, total.significance_sum / total.story_count)
+        for total in StoryTypeTotal.objects.filter(story_count__gt=0)
+        .select_related("change_type")
+        .order_by("change_type__ordering", "change_type__code")
     ]
 
 
