@@ -192,9 +192,11 @@ def demo_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
         outer.__exit__(None, None, None)
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
-    """A real Celery worker over Redis, reading the test database. PostgreSQL and Redis only."""
+def start_celery_worker(*options: str) -> subprocess.Popen[bytes]:
+    """A real Celery worker over Redis, reading the test database, started and answering.
+
+    PostgreSQL and Redis only: skips the calling test without them.
+    """
     from django.conf import settings
     from django.db import connection
 
@@ -206,7 +208,7 @@ def celery_worker_process(django_db_setup: None, django_db_blocker: object) -> I
         f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
     env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "true"}
-    worker = subprocess.Popen(
+    worker = subprocess.Popen(  # noqa: S603 - this interpreter, the tests' own options
         [
             sys.executable,
             "-m",
@@ -214,7 +216,7 @@ def celery_worker_process(django_db_setup: None, django_db_blocker: object) -> I
             "-A",
             "config",
             "worker",
-            "--pool=solo",
+            *(options or ("--pool=solo",)),
             "--without-gossip",
             "--without-mingle",
             "--loglevel=INFO",
@@ -222,20 +224,34 @@ def celery_worker_process(django_db_setup: None, django_db_blocker: object) -> I
         env=env,
         cwd=Path(__file__).resolve().parent,
     )
-    try:
-        from config.celery import app
+    from config.celery import app
 
-        for _ in range(60):
-            if worker.poll() is not None:
-                pytest.fail("the Celery worker exited at start-up")
-            if app.control.ping(timeout=0.5):
-                break
-        else:
-            pytest.fail("the Celery worker did not answer a ping within 30 seconds")
+    for _ in range(60):
+        if worker.poll() is not None:
+            pytest.fail("the Celery worker exited at start-up")
+        if app.control.ping(timeout=0.5):
+            return worker
+    stop_celery_worker(worker)
+    pytest.fail("the Celery worker did not answer a ping within 30 seconds")
+
+
+def stop_celery_worker(worker: subprocess.Popen[bytes]) -> None:
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
+    """A real Celery worker over Redis, reading the test database. PostgreSQL and Redis only."""
+    worker = start_celery_worker()
+    try:
         yield
     finally:
-        worker.terminate()
-        worker.wait(timeout=20)
+        stop_celery_worker(worker)
 
 
 # --- Figures ------------------------------------------------------------------------------------
