@@ -93,6 +93,18 @@ def ensure_database(url: str) -> None:
             print(f"created database {name}")
 
 
+def existing_stories(url: str) -> int:
+    """Stories already in the database (0 on a fresh one): a re-run seeds nothing."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as connection:
+        table = connection.execute("SELECT to_regclass('progress_changestory')").fetchone()
+        if not table or table[0] is None:
+            return 0
+        row = connection.execute("SELECT COUNT(*) FROM progress_changestory").fetchone()
+        return int(row[0]) if row else 0
+
+
 def timed_command(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Run a command to its end; its wall time in seconds and its peak resident memory in MB."""
     started = time.perf_counter()
@@ -273,6 +285,7 @@ def pages(stories_seen_by_officer: int) -> list[tuple[str, str, str, Target | No
     from django.urls import reverse
 
     from portal.models import User
+    from portal.pagination import row_key
     from programs.models import Program
     from progress.selectors import visible_stories
 
@@ -287,12 +300,20 @@ def pages(stories_seen_by_officer: int) -> list[tuple[str, str, str, Target | No
     program = Program.objects.order_by("pk").first()
     assert program is not None
     deep = max(2, min(2000, stories_seen_by_officer // 25 // 2))
+    # The deep page as the list links it (by the key of the last row of the page before), the
+    # way a reader who pressed "Next" reaches it; the key is looked up once, here.
+    edge = (
+        visible_stories(officer)
+        .order_by("-created_at", "-id")
+        .only("created_at")[(deep - 1) * 25 - 1]
+    )
+    deep_query = urllib.parse.urlencode({"page": deep, "after": row_key(edge)})
     return [
         ("staff dashboard", reverse("dashboard"), "officer", Target(0.25), False),
         ("story list, page 1", reverse("story-list"), "officer", Target(0.25), False),
         (
             f"story list, page {deep:,}",
-            f"{reverse('story-list')}?page={deep}",
+            f"{reverse('story-list')}?{deep_query}",
             "officer",
             Target(0.20),
             False,
@@ -438,8 +459,13 @@ def render(
         "",
         "| what | measured | target | met |",
         "|---|---:|---:|---|",
-        f"| seeding {stories:,} stories (`seed_demo`) | {seeding['seed']:.0f} s "
-        f"({seeding['seed_mb']:.0f} MB) | ≤ 300 s | {ok(seeding['seed'] <= 300)} |",
+        (
+            f"| seeding {stories:,} stories (`seed_demo`) | {seeding['seed']:.0f} s "
+            f"({seeding['seed_mb']:.0f} MB) | ≤ 300 s | {ok(seeding['seed'] <= 300)} |"
+            if seeding["before"] < args.stories
+            else f"| `seed_demo` over the {seeding['before']:,.0f} stories seeded before (not "
+            f"timed here: nothing to insert) | {seeding['seed']:.0f} s | | |"
+        ),
         f"| plain `GROUP BY`s of the same cells ({len(figures['plain'])} statements) | "
         f"{plain:.1f} s | | |",
         f"| `rebuild_all`, {figures['cells']:,} cells (best of {len(figures['rebuild'])}: "
@@ -518,7 +544,7 @@ def main() -> None:
     development = {**base, "DEBUG": "true", "LOG_LEVEL": "WARNING"}
     production = {**base, "DEBUG": "false", "LOG_LEVEL": "WARNING"}
     manage = [sys.executable, "manage.py"]
-    seeding: dict[str, float] = {}
+    seeding: dict[str, float] = {"before": existing_stories(args.database_url)}
     seeding["migrate"], _ = timed_command([*manage, "migrate", "--noinput", "-v0"], development)
     seeding["seed"], seeding["seed_mb"] = timed_command(
         [*manage, "seed_demo", "--stories", str(args.stories), "-v0"], development

@@ -26,6 +26,7 @@ class StoryAggregate(models.Model):
     program = models.ForeignKey(
         "programs.Program",
         verbose_name=_("programme"),
+        db_index=False,
         on_delete=models.CASCADE,
         null=True,
         related_name="+",
@@ -37,6 +38,7 @@ class StoryAggregate(models.Model):
     change_type = models.ForeignKey(
         "progress.ChangeType",
         verbose_name=_("change type"),
+        db_index=False,
         on_delete=models.CASCADE,
         null=True,
         related_name="+",
@@ -44,6 +46,7 @@ class StoryAggregate(models.Model):
     target_group = models.ForeignKey(
         "progress.TargetGroup",
         verbose_name=_("target group"),
+        db_index=False,
         on_delete=models.CASCADE,
         null=True,
         related_name="+",
@@ -55,6 +58,10 @@ class StoryAggregate(models.Model):
     quotable = models.BooleanField(_("may be quoted"), default=False)
     story_count = models.PositiveIntegerField(_("stories"))
     significance_sum = models.PositiveIntegerField(_("sum of significance"))
+
+    # No index on the programme, type and group: the pages read cells by partner and month,
+    # and each index more is written for every cell a rebuild inserts (those rows go only when
+    # a programme, type or group is deleted, which is rare).
 
     class Meta:
         verbose_name = _("story aggregate")
