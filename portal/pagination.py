@@ -5,7 +5,9 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, QueryDict
 
 PAGE_SIZE = 25
@@ -109,6 +111,20 @@ class KeysetPage(Page):  # type: ignore[type-arg]
         return self._link(page=self.number - 1, before=row_key(self.object_list[0]), after=None)
 
 
+def _beyond(queryset: Any, operator: str, moment: datetime, pk: int) -> RawSQL:
+    """``(created_at, id) < (moment, pk)``: a row comparison, which the database answers as one
+    range of the index on the list's order. Spelt out as two conditions (earlier, or as early
+    with a smaller id), PostgreSQL walks every row created at the same moment (28,000 in a
+    bulk-loaded table) before the page starts."""
+    quote = connection.ops.quote_name
+    table = quote(queryset.model._meta.db_table)
+    columns = f"{table}.{quote('created_at')}, {table}.{quote('id')}"
+    # Only names from the model and one of two operators are spliced in; values are parameters.
+    # The value as the database stores it (SQLite keeps text, and compares it as text).
+    value = queryset.model._meta.get_field("created_at").get_db_prep_value(moment, connection)
+    return RawSQL(f"({columns}) {operator} (%s, %s)", [value, pk], output_field=BooleanField())  # noqa: S611
+
+
 def keyset_paginate(
     request: HttpRequest,
     queryset: Any,
@@ -131,21 +147,12 @@ def keyset_paginate(
     after, before = parse_key(request.GET.get("after")), parse_key(request.GET.get("before"))
     if after is not None:
         moment, pk = after
-        rows = list(
-            # The first condition bounds the index range scan; the second breaks ties.
-            queryset.filter(created_at__lte=moment).filter(Q(created_at__lt=moment) | Q(pk__lt=pk))[
-                : per_page + 1
-            ]
-        )
+        rows = list(queryset.filter(_beyond(queryset, "<", moment, pk))[: per_page + 1])
         more = len(rows) > per_page
         return KeysetPage(rows[:per_page], number, paginator, more=more, query=request.GET)
     if before is not None and number > 1:
         moment, pk = before
-        rows = list(
-            queryset.filter(created_at__gte=moment)
-            .filter(Q(created_at__gt=moment) | Q(pk__gt=pk))
-            .reverse()[:per_page]
-        )[::-1]
+        rows = list(queryset.filter(_beyond(queryset, ">", moment, pk)).reverse()[:per_page])[::-1]
         return KeysetPage(rows, number, paginator, more=True, query=request.GET)
     page = paginator.get_page(number)
     rows = list(page.object_list)

@@ -411,6 +411,20 @@ def rebuild_all(progress: Progress = _no_progress) -> int:
 OutboxRow = tuple[int, str, int | None, date | None]
 
 
+def vacuum_kept_tables() -> None:
+    """After a rebuild has committed: it deleted every old row, and until autovacuum comes the
+    pages' scans read those dead rows too (at a million stories the report took 692 ms right
+    after a rebuild, 564 ms after this). PostgreSQL reclaims them now and refreshes the
+    planner's statistics. Only outside a transaction, which VACUUM refuses; elsewhere it does
+    nothing."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    tables = (StoryAggregate, StoryStatusCount, StoryTypeTotal, ActivityAggregate)
+    names = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {names}")
+
+
 def _stale_stories(rows: Sequence[OutboxRow]) -> StoryScope | None:
     """The story cells a batch names: each partner's months, all of them, or everyone's."""
     scope: StoryScope = {}

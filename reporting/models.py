@@ -26,7 +26,6 @@ class StoryAggregate(models.Model):
     program = models.ForeignKey(
         "programs.Program",
         verbose_name=_("programme"),
-        db_index=False,
         on_delete=models.CASCADE,
         null=True,
         related_name="+",
@@ -59,9 +58,9 @@ class StoryAggregate(models.Model):
     story_count = models.PositiveIntegerField(_("stories"))
     significance_sum = models.PositiveIntegerField(_("sum of significance"))
 
-    # No index on the programme, type and group: the pages read cells by partner and month,
+    # No index on the type and the group: the pages read cells by partner, month or programme,
     # and each index more is written for every cell a rebuild inserts (those rows go only when
-    # a programme, type or group is deleted, which is rare).
+    # a type or group is deleted, which is rare).
 
     class Meta:
         verbose_name = _("story aggregate")

@@ -25,7 +25,9 @@ def rebuild_aggregates(self: Task) -> int:
             meta = {"done": done, "total": total, "at": time.time()}
             self.update_state(state="PROGRESS", meta=meta)
 
-    return aggregates.rebuild_all(progress)
+    cells = aggregates.rebuild_all(progress)
+    aggregates.vacuum_kept_tables()
+    return cells
 
 
 def request_refresh() -> None:

@@ -104,6 +104,7 @@ class Command(BaseCommand):
             seed_expertise()
         # Bulk inserts bypass the outbox: recompute the report figures from what is there now.
         aggregates.rebuild_all()
+        aggregates.vacuum_kept_tables()
 
         if self.verbosity >= 1:
             self.print_summary(seed=seed, created=created, seconds=time.monotonic() - began)

@@ -16,4 +16,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         cells = aggregates.rebuild_all()
+        aggregates.vacuum_kept_tables()
         self.stdout.write(f"{cells} cells in {time.perf_counter() - started:.1f} s")
