@@ -35,10 +35,14 @@ from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Pr
 from progress.models import ChangeStory
 from reporting.models import (
     ActivityAggregate,
+    GroupRollup,
+    PartnerRollup,
     ReportState,
     StoryAggregate,
+    StoryRollup,
     StoryStatusCount,
     StoryTypeTotal,
+    TypeRollup,
 )
 from results import kept
 
@@ -241,10 +245,11 @@ def _story_scope(scope: StoryScope) -> tuple[Q, str, list[Any]]:
 # deletes and re-inserts its cells, so two transactions doing it at once would both insert, and
 # count twice. A refresh holds a shared lock on its kind of figure and an exclusive one per
 # partner; a refresh of everything (the rebuild) holds the kind exclusively. Released at commit.
-STORY_LOCKS, ACTIVITY_LOCKS = 7301, 7302
+STORY_LOCKS, ACTIVITY_LOCKS, ROLLUP_LOCKS = 7301, 7302, 7303
 
 
 def _lock(kind: int, partner_ids: Sequence[int] | None) -> None:
+    """Advisory locks for the kind, and for these keys (partners, or months as numbers)."""
     if connection.vendor != "postgresql":
         return  # SQLite allows one writer at a time anyway
     with connection.cursor() as cursor:
@@ -290,6 +295,95 @@ def recompute_stories(scope: StoryScope | None, step: Callable[[], None] = _no_s
         _sum_type_totals()
     else:
         _add_to_type_totals(replaced, _type_sums(typed))
+    recompute_rollups(_scope_months(scope))
+
+
+# --- Roll-ups ---------------------------------------------------------------------------------
+# The report's figures for staff, summed over the partners (``reporting.models.Rollup``): the
+# cells of each kind grouped by fewer columns. A month's rows are recomputed from that month's
+# cells whenever a refresh has touched it; the months are locked, as the partners are for the
+# cells, so that two refreshes of one month never both insert.
+
+_PARTNER_JOIN = f"JOIN {Partner._meta.db_table} p ON p.id = a.partner_id"
+_STORY_KIND = "a.change_type_id IS NULL AND a.target_group_id IS NULL"
+# (model, its columns, the cells' expressions for them, the counted ones, the kind, a join)
+ROLLUPS: tuple[tuple[type[Any], tuple[str, ...], tuple[str, ...], str, str, str], ...] = (
+    (
+        StoryRollup,
+        ("country", "region", "confidential", "submitter_role"),
+        ("a.country", "a.region", "p.is_confidential", "a.submitter_role"),
+        "story_count",
+        _STORY_KIND,
+        _PARTNER_JOIN,
+    ),
+    (
+        TypeRollup,
+        ("change_type_id", "significance"),
+        ("a.change_type_id", "a.significance"),
+        "story_count, significance_sum",
+        "a.change_type_id IS NOT NULL",
+        "",
+    ),
+    (
+        GroupRollup,
+        ("target_group_id",),
+        ("a.target_group_id",),
+        "story_count",
+        "a.target_group_id IS NOT NULL",
+        "",
+    ),
+    (PartnerRollup, ("partner_id",), ("a.partner_id",), "story_count", _STORY_KIND, ""),
+)
+
+
+def _scope_months(scope: StoryScope | None) -> list[date] | None:
+    """The months a refresh touched; None when it touched every month of some partner."""
+    if scope is None or any(months is None for months in scope.values()):
+        return None
+    return sorted({month for months in scope.values() if months for month in months})
+
+
+def rollup_sql(
+    model: type[Any],
+    columns: tuple[str, ...],
+    sources: tuple[str, ...],
+    counted: str,
+    kind: str,
+    join: str,
+    month_sql: str,
+) -> str:
+    """The roll-up's rows from the cells, as one INSERT … SELECT … GROUP BY."""
+    sums = ", ".join(f"SUM(a.{column.strip()})" for column in counted.split(","))
+    keys = ", ".join(["a.month", "a.program_id", "a.focus_area", *sources])
+    where = f"{kind} AND {month_sql}" if month_sql else kind
+    return f"""
+        INSERT INTO {model._meta.db_table}
+            (month, program_id, focus_area, {", ".join(columns)}, {counted})
+        SELECT {keys}, {sums}
+        FROM {StoryAggregate._meta.db_table} a {join}
+        WHERE {where}
+        GROUP BY {keys}
+    """  # noqa: S608 - table and column names come from the models and this module
+
+
+def recompute_rollups(months: list[date] | None) -> None:
+    """Recompute the roll-ups of these months from their cells (``None``: every month)."""
+    if months is not None and not months:
+        return
+    _lock(ROLLUP_LOCKS, None if months is None else [m.year * 12 + m.month for m in months])
+    month_sql, params = "", []
+    if months is not None:
+        month_sql = f"a.month IN ({', '.join(['%s'] * len(months))})"
+        params = list(months)
+    with connection.cursor() as cursor:
+        for model, columns, sources, counted, kind, join in ROLLUPS:
+            rows = model.objects.all()
+            if months is not None:
+                rows = rows.filter(month__in=months)
+            rows.delete()
+            cursor.execute(
+                rollup_sql(model, columns, sources, counted, kind, join, month_sql), params
+            )
 
 
 TypeSums = dict[int, tuple[int, int]]  # change type → (stories, sum of significance)

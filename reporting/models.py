@@ -99,6 +99,106 @@ class StoryTypeTotal(models.Model):
         return f"{self.change_type_id}: {self.story_count}"
 
 
+class Rollup(models.Model):
+    """The report's figures for staff summed over the partners: one table per kind of section,
+    each a few thousand rows where the cells are hundreds of thousands (docs/reports.md,
+    "Roll-ups"). Recomputed from the cells by month, by the outbox's refresh and the rebuild."""
+
+    month = models.DateField(_("month"))
+    program = models.ForeignKey(
+        "programs.Program",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        null=True,
+        db_index=False,
+        related_name="+",
+    )
+    focus_area = models.CharField(_("focus area"), max_length=16, blank=True)
+    story_count = models.PositiveIntegerField(_("stories"))
+
+    class Meta:
+        abstract = True
+
+
+class StoryRollup(Rollup):
+    """Stories per month, programme, place, confidentiality of the partner and teller."""
+
+    country = models.CharField(_("country"), max_length=2)
+    region = models.CharField(_("region"), max_length=20)
+    confidential = models.BooleanField(_("confidential partner"))
+    submitter_role = models.CharField(_("told by"), max_length=16)
+
+    class Meta:
+        verbose_name = _("stories by place and teller")
+        verbose_name_plural = _("stories by place and teller")
+        indexes = [models.Index(fields=["month"], name="storyrollup_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.country}: {self.story_count}"
+
+
+class TypeRollup(Rollup):
+    """Stories per month, programme, change type and significance."""
+
+    change_type = models.ForeignKey(
+        "progress.ChangeType",
+        verbose_name=_("change type"),
+        on_delete=models.CASCADE,
+        db_index=False,
+        related_name="+",
+    )
+    significance = models.PositiveSmallIntegerField(_("significance"))
+    significance_sum = models.PositiveIntegerField(_("sum of significance"))
+
+    class Meta:
+        verbose_name = _("stories by type of change")
+        verbose_name_plural = _("stories by type of change")
+        indexes = [models.Index(fields=["month"], name="typerollup_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.change_type_id}: {self.story_count}"
+
+
+class GroupRollup(Rollup):
+    """Stories per month, programme and target group."""
+
+    target_group = models.ForeignKey(
+        "progress.TargetGroup",
+        verbose_name=_("target group"),
+        on_delete=models.CASCADE,
+        db_index=False,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("stories by target group")
+        verbose_name_plural = _("stories by target group")
+        indexes = [models.Index(fields=["month"], name="grouprollup_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.target_group_id}: {self.story_count}"
+
+
+class PartnerRollup(Rollup):
+    """Stories per month, programme and partner."""
+
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        db_index=False,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("stories by partner")
+        verbose_name_plural = _("stories by partner")
+        indexes = [models.Index(fields=["month"], name="partnerrollup_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.partner_id}: {self.story_count}"
+
+
 class StoryStatusCount(models.Model):
     """Stories of every status per partner, project and consent to quote.
 

@@ -16,7 +16,7 @@ from reporting import disclosure
 from reporting.models import ReportState
 from reporting.reports.activity_sections import held_activity_sections
 from reporting.reports.member import build_member_report
-from reporting.reports.scope import Figures, Links, activity_cells, story_cells
+from reporting.reports.scope import Figures, Links, activity_cells, story_slices
 from reporting.reports.shapes import Report
 from reporting.reports.story_sections import (
     by_country,
@@ -37,6 +37,8 @@ def build_report(
     filters: Mapping[str, Any],
     query: Mapping[str, Any] | None = None,
     publication: disclosure.Publication | None = None,
+    *,
+    rollups: bool = True,
 ) -> Report:
     """The report for this viewer; ``query`` is the request's filter parameters, for links.
 
@@ -44,25 +46,23 @@ def build_report(
     """
     if report_suppresses_small_cells(user):
         return build_member_report(user, filters.get("period"), publication)
-    stories = story_cells(user, filters)
+    slices = story_slices(user, filters, rollups=rollups)
     activities = activity_cells(user, filters)
     make = Figures()
     links = Links(filters)
-    story_total = stories.filter(change_type__isnull=True, target_group__isnull=True).aggregate(
-        n=Sum("story_count")
-    )["n"]
-    countries_section, regions_section = by_country(user, stories, make, links)
-    areas_section, programmes_section = by_programme(stories, make, links)
+    story_total = slices.stories.aggregate(n=Sum("story_count"))["n"]
+    countries_section, regions_section = by_country(user, slices.stories, make, links)
+    areas_section, programmes_section = by_programme(slices.stories, make, links)
     sections = [
-        types_over_time(stories, make, links),
-        significance(stories, make, links),
+        types_over_time(slices.typed, make, links),
+        significance(slices.typed, make, links),
         countries_section,
         regions_section,
         areas_section,
         programmes_section,
-        by_target_group(stories, make, links),
-        by_teller(stories, make, links),
-        by_partner(user, stories, make, links),
+        by_target_group(slices.grouped, make, links),
+        by_teller(slices.stories, make, links),
+        by_partner(user, slices.partnered, make, links),
     ]
     headline = [(_("verified stories"), make(story_total, links.stories()))]
     sections += held_activity_sections(user, activities, filters, make, links)

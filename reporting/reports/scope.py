@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,8 +16,16 @@ from partners.selectors import (
     report_identifies_every_cell,
 )
 from portal import exports
+from portal.access import as_user
 from portal.charts import Figure
-from reporting.models import ActivityAggregate, StoryAggregate
+from reporting.models import (
+    ActivityAggregate,
+    GroupRollup,
+    PartnerRollup,
+    StoryAggregate,
+    StoryRollup,
+    TypeRollup,
+)
 from reporting.selectors import visible_report_cells
 
 # --- Scope and filters ------------------------------------------------------------------------
@@ -30,6 +39,44 @@ def _last_day(month: dt.date) -> dt.date:
 def story_cells(user: Any, filters: Mapping[str, Any]) -> QuerySet[StoryAggregate]:
     cells = visible_report_cells(user, StoryAggregate.objects.all())
     return _filtered(user, cells, filters, period_field="month")
+
+
+@dataclass(frozen=True)
+class StorySlices:
+    """The story figures a report reads, one query set per kind of section."""
+
+    stories: QuerySet[Any]  # each story once
+    typed: QuerySet[Any]  # once per change type its teller chose
+    grouped: QuerySet[Any]  # once per target group it names
+    partnered: QuerySet[Any]  # each story once, by partner
+
+
+# The filters the roll-ups hold; with any other (a country, a partner) the report reads cells.
+ROLLUP_FILTERS = frozenset({"month_from", "month_to", "program", "focus_area"})
+
+
+def story_slices(user: Any, filters: Mapping[str, Any], *, rollups: bool = True) -> StorySlices:
+    """Staff's report with the filters the roll-ups hold reads the roll-ups (a few thousand
+    rows); any other report reads the cells in its viewer's scope. Both give the same figures
+    (``tests/reporting/test_rollups.py``)."""
+    viewer = as_user(user)
+    active = {name for name, value in filters.items() if value not in (None, "", [])}
+    if rollups and viewer is not None and viewer.is_portal_staff and active <= ROLLUP_FILTERS:
+
+        def rolled(model: type[Any]) -> QuerySet[Any]:
+            return _filtered(user, model.objects.all(), filters, period_field="month")
+
+        return StorySlices(
+            rolled(StoryRollup), rolled(TypeRollup), rolled(GroupRollup), rolled(PartnerRollup)
+        )
+    cells = story_cells(user, filters)
+    stories = cells.filter(change_type__isnull=True, target_group__isnull=True)
+    return StorySlices(
+        stories,
+        cells.filter(change_type__isnull=False),
+        cells.filter(target_group__isnull=False),
+        stories,
+    )
 
 
 def activity_cells(user: Any, filters: Mapping[str, Any]) -> QuerySet[ActivityAggregate]:

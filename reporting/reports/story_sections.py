@@ -54,14 +54,9 @@ def _period_of(month: dt.date, periods: list[tuple[str, dt.date, dt.date]]) -> i
     raise ValueError(month)
 
 
-def types_over_time(cells: QuerySet[StoryAggregate], make: Figures, links: Links) -> Section:
+def types_over_time(typed: QuerySet[Any], make: Figures, links: Links) -> Section:
     types = {change_type.pk: change_type for change_type in ChangeType.objects.all()}
-    rows = list(
-        cells.filter(change_type__isnull=False)
-        .values("month", "change_type")
-        .annotate(n=Sum("story_count"))
-        .order_by()
-    )
+    rows = list(typed.values("month", "change_type").annotate(n=Sum("story_count")).order_by())
     unit, periods = _periods([row["month"] for row in rows])
     counts: dict[int, list[int]] = defaultdict(lambda: [0] * len(periods))
     for row in rows:
@@ -117,21 +112,21 @@ def single_column(
 
 
 def by_country(
-    user: Any, cells: QuerySet[StoryAggregate], make: Figures, links: Links
+    user: Any, stories: QuerySet[Any], make: Figures, links: Links
 ) -> tuple[Section, Section]:
     by_country: dict[str, int] = defaultdict(int)
     hidden_by_region: dict[str, int] = defaultdict(int)
     by_region: dict[str, int] = defaultdict(int)
+    # Cells name their partner; the staff's roll-up keeps only whether it is confidential,
+    # which is all the rule needs for staff (``report_identifies``).
+    per_partner = stories.model is StoryAggregate
+    partner = ("partner_id", "partner__is_confidential") if per_partner else ("confidential",)
     for row in (
-        cells.filter(change_type__isnull=True, target_group__isnull=True)
-        .values("country", "region", "partner_id", "partner__is_confidential")
-        .annotate(n=Sum("story_count"))
-        .order_by()
+        stories.values("country", "region", *partner).annotate(n=Sum("story_count")).order_by()
     ):
         by_region[row["region"]] += row["n"]
-        if report_identifies(
-            user, partner_id=row["partner_id"], is_confidential=row["partner__is_confidential"]
-        ):
+        confidential = row["partner__is_confidential" if per_partner else "confidential"]
+        if report_identifies(user, partner_id=row.get("partner_id"), is_confidential=confidential):
             by_country[row["country"]] += row["n"]
         else:
             hidden_by_region[row["region"]] += row["n"]
@@ -162,15 +157,12 @@ def by_country(
     )
 
 
-def by_programme(
-    cells: QuerySet[StoryAggregate], make: Figures, links: Links
-) -> tuple[Section, Section]:
+def by_programme(stories: QuerySet[Any], make: Figures, links: Links) -> tuple[Section, Section]:
     areas = dict(FocusArea.choices)
     area_totals: dict[str, int] = defaultdict(int)
     programme_rows = []
     for row in (
-        cells.filter(change_type__isnull=True, target_group__isnull=True)
-        .values("program", "program__title", "focus_area")
+        stories.values("program", "program__title", "focus_area")
         .annotate(n=Sum("story_count"))
         .order_by("-n")
     ):
@@ -195,10 +187,9 @@ def by_programme(
     )
 
 
-def by_target_group(cells: QuerySet[StoryAggregate], make: Figures, links: Links) -> Section:
+def by_target_group(grouped: QuerySet[Any], make: Figures, links: Links) -> Section:
     totals = dict(
-        cells.filter(target_group__isnull=False)
-        .values("target_group")
+        grouped.values("target_group")
         .annotate(n=Sum("story_count"))
         .values_list("target_group", "n")
         .order_by()
@@ -217,10 +208,9 @@ def by_target_group(cells: QuerySet[StoryAggregate], make: Figures, links: Links
     )
 
 
-def by_teller(cells: QuerySet[StoryAggregate], make: Figures, links: Links) -> Section:
+def by_teller(stories: QuerySet[Any], make: Figures, links: Links) -> Section:
     totals = dict(
-        cells.filter(change_type__isnull=True, target_group__isnull=True)
-        .values("submitter_role")
+        stories.values("submitter_role")
         .annotate(n=Sum("story_count"))
         .values_list("submitter_role", "n")
         .order_by()
@@ -233,13 +223,10 @@ def by_teller(cells: QuerySet[StoryAggregate], make: Figures, links: Links) -> S
     return single_column("tellers", _("Stories by who told them"), _("Told by"), rows)
 
 
-def significance(cells: QuerySet[StoryAggregate], make: Figures, links: Links) -> Section:
+def significance(typed: QuerySet[Any], make: Figures, links: Links) -> Section:
     counts: dict[int, dict[int, int]] = defaultdict(dict)
     for row in (
-        cells.filter(change_type__isnull=False)
-        .values("change_type", "significance")
-        .annotate(n=Sum("story_count"))
-        .order_by()
+        typed.values("change_type", "significance").annotate(n=Sum("story_count")).order_by()
     ):
         counts[row["change_type"]][row["significance"]] = row["n"]
     rows = []
@@ -267,12 +254,11 @@ def significance(cells: QuerySet[StoryAggregate], make: Figures, links: Links) -
     )
 
 
-def by_partner(user: Any, cells: QuerySet[StoryAggregate], make: Figures, links: Links) -> Section:
+def by_partner(user: Any, partnered: QuerySet[Any], make: Figures, links: Links) -> Section:
     rows = []
     regions = dict(Region.choices)
     for row in (
-        cells.filter(change_type__isnull=True, target_group__isnull=True)
-        .values(
+        partnered.values(
             "partner_id",
             "partner__name",
             "partner__pseudonym",

@@ -15,7 +15,15 @@ from portal.models import Outbox
 from progress import services
 from progress.models import ChangeStory, ChangeType, TargetGroup
 from reporting import aggregates
-from reporting.models import StoryAggregate, StoryStatusCount, StoryTypeTotal
+from reporting.models import (
+    GroupRollup,
+    PartnerRollup,
+    StoryAggregate,
+    StoryRollup,
+    StoryStatusCount,
+    StoryTypeTotal,
+    TypeRollup,
+)
 from tests import factories
 
 CELLS = (
@@ -46,6 +54,10 @@ def _figures() -> tuple[list[tuple[object, ...]], ...]:
             StoryTypeTotal.objects.filter(story_count__gt=0).values_list(
                 "change_type_id", "story_count", "significance_sum"
             )
+        ),
+        *(
+            sorted((tuple(row.values())[1:] for row in model.objects.values()), key=repr)
+            for model in (StoryRollup, TypeRollup, GroupRollup, PartnerRollup)
         ),
     )
 
