@@ -312,4 +312,4 @@ def test_the_query_counts_stay_the_same_as_dialogues_grow(
 # for this person's review); the plans' follow-up one on the dashboard (how often each of the
 # year's planned items was held).
 PARTNER_PAGE_QUERIES = 14
-DASHBOARD_QUERIES = 17
+DASHBOARD_QUERIES = 16
