@@ -106,26 +106,20 @@ def test_a_key_that_does_not_parse_gives_the_numbered_page(
     ]
 
 
-@pytest.mark.parametrize(
-    "filters",
-    [{}, {"status": "verified"}, {"status": "draft"}, {"counted": "1"}, {"partner": "beta"}],
-)
 @pytest.mark.parametrize("login", ["staff", "officer", "partner", "member"])
 def test_the_kept_count_equals_the_rows_of_the_list(
-    many: list[int],
-    world: World,
-    client_as: Callable[[str], Client],
-    filters: dict[str, str],
-    login: str,
+    many: list[int], world: World, client_as: Callable[[str], Client], login: str
 ) -> None:
-    if filters.get("partner") == "beta":
-        if login == "partner":
-            return  # a partner user's list has no partner filter
-        filters = {"partner": str(world.beta.pk)}
-    response = client_as(login).get(reverse("story-list"), filters)
-    assert response.status_code == 200
-    paginator = response.context["page"].paginator
-    rows = response.context["filter"].qs.count()
-    shown = COUNT.search(response.content.decode())
-    assert shown is not None
-    assert int(re.sub(r"\D", "", shown.group(1))) == rows == paginator.count
+    client = client_as(login)
+    choices: list[dict[str, str]] = [{}, {"status": "verified"}, {"status": "draft"}]
+    choices += [{"counted": "1"}]
+    if login != "partner":  # a partner user's list has no partner filter
+        choices.append({"partner": str(world.beta.pk)})
+    for filters in choices:
+        response = client.get(reverse("story-list"), filters)
+        assert response.status_code == 200
+        paginator = response.context["page"].paginator
+        rows = response.context["filter"].qs.count()
+        shown = COUNT.search(response.content.decode())
+        assert shown is not None
+        assert int(re.sub(r"\D", "", shown.group(1))) == rows == paginator.count, filters

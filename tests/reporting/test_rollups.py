@@ -77,23 +77,18 @@ FILTERS: list[dict[str, Any]] = [
 
 
 @pytest.mark.parametrize("login", ["admin", "staff", "officer"])
-@pytest.mark.parametrize("filters", FILTERS)
-def test_the_rollups_give_the_figures_the_cells_give(
-    world: World, login: str, filters: dict[str, Any]
-) -> None:
+def test_the_rollups_give_the_figures_the_cells_give(world: World, login: str) -> None:
     _stories(world, 90)
     aggregates.rebuild_all()
-    if filters.get("program") == "world":
-        filters = {**filters, "program": world.program}
-    elif filters.get("program") == "other":
-        filters = {
-            **filters,
-            "program": world.program.__class__.objects.exclude(pk=world.program.pk).get(),
-        }
+    other = world.program.__class__.objects.exclude(pk=world.program.pk).get()
     user = world.users[login]
-    rolled = build_report(user, filters)
-    assert _shape(rolled) == _shape(build_report(user, filters, rollups=False))
-    assert rolled.headline[0][1].value > 0
+    for filters in FILTERS:
+        programme = {"world": world.program, "other": other}.get(filters.get("program", ""))
+        if programme is not None:
+            filters = {**filters, "program": programme}
+        rolled = build_report(user, filters)
+        assert _shape(rolled) == _shape(build_report(user, filters, rollups=False)), filters
+        assert rolled.headline[0][1].value > 0, filters
 
 
 def test_the_report_reads_rollups_whose_size_does_not_follow_the_stories(
