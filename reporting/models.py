@@ -76,7 +76,8 @@ class StoryAggregate(models.Model):
 
 class StoryTypeTotal(models.Model):
     """Verified stories per change type over all time, for the staff dashboard: the sum of the
-    change-type cells, kept beside them so that the dashboard reads ten rows, not all cells.
+    change-type cells, kept beside them so that the dashboard reads one row per type, not every
+    cell.
 
     A refresh adds to each type the difference between the cells it wrote and the cells they
     replaced, in the same transaction; a rebuild sums the cells afresh.
