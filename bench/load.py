@@ -191,6 +191,9 @@ def measure_figures(refreshes: int) -> dict[str, Any]:
     aggregates.vacuum_kept_tables()
     figures["cells"] = cells
     figures["story_cells"] = StoryAggregate.objects.count()
+    from reporting.aggregates import ROLLUPS
+
+    figures["rollups"] = [(model.__name__, model.objects.count()) for model, *_ in ROLLUPS]
 
     largest = (
         StoryStatusCount.objects.values("partner")
@@ -489,6 +492,10 @@ def render(
         f"{ok(memory['web'] <= 250)} |",
         f"| peak memory of the Celery worker's processes | {memory['worker']:.0f} MB | | |",
         f"| peak memory of a bare-view worker | {memory['bare']:.0f} MB | | |",
+        "| rows of the report's roll-ups, against "
+        f"{figures['story_cells']:,} story cells | "
+        + ", ".join(f"{name} {rows:,}" for name, rows in figures["rollups"])
+        + " | | |",
         "",
         "Each plain statement: "
         + "; ".join(

@@ -114,7 +114,7 @@ class KeysetPage(Page):  # type: ignore[type-arg]
 def _beyond(queryset: Any, operator: str, moment: datetime, pk: int) -> RawSQL:
     """``(created_at, id) < (moment, pk)``: a row comparison, which the database answers as one
     range of the index on the list's order. Spelt out as two conditions (earlier, or as early
-    with a smaller id), PostgreSQL walks every row created at the same moment (28,000 in a
+    with a smaller id), PostgreSQL walks every row created at the same moment (thousands in a
     bulk-loaded table) before the page starts."""
     quote = connection.ops.quote_name
     table = quote(queryset.model._meta.db_table)

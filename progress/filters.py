@@ -20,7 +20,7 @@ COUNTED_STATUSES = (ChangeStory.Status.VERIFIED, ChangeStory.Status.SELECTED)
 class StoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     # Every select is a LongSelect: the list renders eleven of them on every page, and Django's
-    # template per option was a tenth of the page's time.
+    # template per option showed in a profile of the page.
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ChangeStory.Status.choices, widget=LongSelect
     )

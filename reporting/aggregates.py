@@ -507,8 +507,7 @@ OutboxRow = tuple[int, str, int | None, date | None]
 
 def vacuum_kept_tables() -> None:
     """After a rebuild has committed: it deleted every old row, and until autovacuum comes the
-    pages' scans read those dead rows too (at a million stories the report took 692 ms right
-    after a rebuild, 564 ms after this). PostgreSQL reclaims them now and refreshes the
+    pages' scans read those dead rows too. PostgreSQL reclaims them now and refreshes the
     planner's statistics. Only outside a transaction, which VACUUM refuses; elsewhere it does
     nothing."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:

@@ -1,6 +1,6 @@
 """A report's figures and charts written in Python: the report shows hundreds of figures and
-bars, and an ``{% include %}`` per figure and a template loop per bar were most of its time (in a
-million-story run, 60 % of the report's 91 ms). The HTML is the same as the templates wrote."""
+bars, and an ``{% include %}`` per figure and a template loop per bar were most of its time (a
+profile of the page showed it). The HTML is the same as the templates wrote."""
 
 from __future__ import annotations
 
