@@ -7,7 +7,7 @@ statuses they lead from and to are ``progress.services.REVIEW_TRANSITIONS``. ``p
 searches that graph for the shortest way from a new draft to a status.
 
 Two writers follow the path: ``tell_through_services`` calls the services step by step (the
-default demo), ``bulk_history`` builds the same events as rows for ``bulk_create`` (a large
+default demo), ``bulk_history`` builds the same events as rows to write in bulk (a large
 ``--stories``). Either way the steps then carry the demo's fixed times (``step_times``).
 """
 
@@ -114,19 +114,30 @@ def step_comments(reference: str, path: Sequence[Step], texts: StoryData) -> lis
     return comments
 
 
+class EventRow(NamedTuple):
+    """One ``StoryEvent`` as a row: its fields by attribute name, in ``EVENT_FIELDS`` order."""
+
+    story_id: int
+    actor_id: int | None
+    action: str
+    from_status: str
+    to_status: str
+    comment: str
+    at: datetime
+
+
+EVENT_FIELDS = EventRow._fields
+
+
 def bulk_history(
     story: ChangeStory, *, story_id: int, reviewer_id: int, texts: StoryData, anchor: date
-) -> list[StoryEvent]:
-    """The events the services would record for this story, as rows for ``bulk_create``."""
+) -> list[EventRow]:
+    """The events the services would record for this story, as rows to write in bulk."""
     path = path_to(story.status)
     times = step_times(history_start(story, anchor), len(path))
     events = [
-        StoryEvent(
-            story_id=story_id,
-            actor_id=story.submitted_by_id,
-            action=Action.CREATED,
-            to_status=created_status(path),
-            at=times[0],
+        EventRow(
+            story_id, story.submitted_by_id, Action.CREATED, "", created_status(path), "", times[0]
         )
     ]
     for step, at, comment in zip(
@@ -134,14 +145,14 @@ def bulk_history(
     ):
         submitting = step.action in SUBMIT_ACTIONS
         events.append(
-            StoryEvent(
-                story_id=story_id,
-                actor_id=story.submitted_by_id if submitting else reviewer_id,
-                action=step.action,
-                from_status=step.from_status,
-                to_status=step.to_status,
-                comment=comment,
-                at=at,
+            EventRow(
+                story_id,
+                story.submitted_by_id if submitting else reviewer_id,
+                step.action,
+                step.from_status,
+                step.to_status,
+                comment,
+                at,
             )
         )
     return events

@@ -6,22 +6,31 @@ changes nothing, and a larger ``--stories`` adds stories without touching the ex
 
 The first ``DEFAULT_STORIES`` (the default demo) are told through ``story_save`` and
 ``story_review``, each step of their review recorded by the services themselves. The services
-cost a few dozen queries a story; any stories beyond are inserted with ``bulk_create``, their
-histories built from the same workflow path (``demo.histories``), so that ``--stories 1000000``
-takes minutes. ``bulk_create`` skips ``save()``, signals and the outbox by design: the command
-rebuilds the report figures afterwards.
+cost a few dozen queries a story; any stories beyond are written in bulk (``demo.bulk``:
+``COPY`` on PostgreSQL), their histories built from the same workflow path
+(``demo.histories``), so that ``--stories 1000000`` takes minutes. Bulk writes skip ``save()``,
+signals and the outbox by design: the command rebuilds the report figures afterwards.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 
 from django.db import reset_queries, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from demo import bulk
 from demo.data_files import demo_data
-from demo.histories import bulk_history, draft_time, set_demo_times, tell_through_services
+from demo.histories import (
+    EVENT_FIELDS,
+    bulk_history,
+    draft_time,
+    set_demo_times,
+    tell_through_services,
+)
 from demo.records import DemoData
 from demo.story_plan import PlannedStory, StoryPlanner, story_reference
 from demo.world import DemoWorld
@@ -62,25 +71,32 @@ def seed_stories(
     """
     data = demo_data()
     planner = StoryPlanner(world, data, seed)
+    reviewer_id = world.users["staff"].pk
     created = 0
-    for indices in chunks(total, BATCH_SIZE):
-        references = [story_reference(index) for index in indices]
-        existing = set(
-            ChangeStory.objects.filter(reference__in=references).values_list("reference", flat=True)
-        )
-        missing = [index for index in indices if story_reference(index) not in existing]
-        told = [planner.plan(index) for index in missing if index < through_services]
-        inserted = [planner.plan(index) for index in missing if index >= through_services]
-        with transaction.atomic():
+    with bulk.BatchWriter() as writer:
+        for indices in chunks(total, BATCH_SIZE):
+            references = [story_reference(index) for index in indices]
+            existing = set(
+                ChangeStory.objects.filter(reference__in=references).values_list(
+                    "reference", flat=True
+                )
+            )
+            missing = [index for index in indices if story_reference(index) not in existing]
+            told = [planner.plan(index) for index in missing if index < through_services]
+            inserted = [planner.plan(index) for index in missing if index >= through_services]
             if told:
-                tell_stories(told, world=world, data=data)
+                with transaction.atomic():
+                    tell_stories(told, world=world, data=data)
             if inserted:
-                insert_stories(inserted, reviewer_id=world.users["staff"].pk, data=data)
-        created += len(missing)
-        # With DEBUG on (the normal case here) Django keeps the last 9000 statements, each
-        # batch insert being megabytes of SQL: without this a million stories need gigabytes.
-        reset_queries()
-        progress(indices.stop, created)
+                writer.write(
+                    functools.partial(insert_stories, inserted, reviewer_id=reviewer_id, data=data)
+                )
+            created += len(missing)
+            # With DEBUG on (the normal case here) Django keeps the last 9000 statements, each
+            # batch insert being megabytes of SQL: without this a million stories need
+            # gigabytes.
+            reset_queries()
+            progress(indices.stop, created)
     return created
 
 
@@ -112,52 +128,49 @@ def tell_stories(planned: list[PlannedStory], *, world: DemoWorld, data: DemoDat
 
 
 def insert_stories(planned: list[PlannedStory], *, reviewer_id: int, data: DemoData) -> None:
-    """One batch: stories, then their many-to-many rows and storytellers, by reference."""
-    ChangeStory.objects.bulk_create([p.story for p in planned], batch_size=BATCH_SIZE)
-    # Ids are read back by reference rather than trusted from bulk_create, which only fills
-    # them in on databases that support RETURNING.
-    ids = dict(
-        ChangeStory.objects.filter(reference__in=[p.story.reference for p in planned]).values_list(
-            "reference", "pk"
-        )
-    )
+    """One batch: stories, then their many-to-many rows, storytellers and history."""
+    stories = [plan.story for plan in planned]
+    # A story was created when it was submitted, a draft on the anchor's morning (as its
+    # history says), so that lists sort like real data. ``COPY`` writes these as they are.
+    now = timezone.now()
+    for story in stories:
+        story.created_at = story.submitted_at or draft_time(data.anchor)
+        story.updated_at = now
+    bulk.insert_objects(ChangeStory, stories, with_ids=True)
     change_types = ChangeStory.change_types.through
     target_groups = ChangeStory.target_groups.through
-    change_type_rows = []
-    target_group_rows = []
-    storytellers = []
-    for plan in planned:
-        story_id = ids[plan.story.reference]
-        change_type_rows += [
-            change_types(changestory_id=story_id, changetype_id=pk) for pk in plan.change_type_ids
-        ]
-        target_group_rows += [
-            target_groups(changestory_id=story_id, targetgroup_id=pk)
-            for pk in plan.target_group_ids
-        ]
-        if plan.storyteller is not None:
-            name, contact = plan.storyteller
-            storytellers.append(Storyteller(story_id=story_id, name=name, contact=contact))
-    change_types.objects.bulk_create(change_type_rows, batch_size=BATCH_SIZE)
-    target_groups.objects.bulk_create(target_group_rows, batch_size=BATCH_SIZE)
-    Storyteller.objects.bulk_create(storytellers, batch_size=BATCH_SIZE)
-    StoryEvent.objects.bulk_create(
+    bulk.insert_rows(
+        change_types,
+        ("changestory_id", "changetype_id"),
+        [(plan.story.pk, pk) for plan in planned for pk in plan.change_type_ids],
+    )
+    bulk.insert_rows(
+        target_groups,
+        ("changestory_id", "targetgroup_id"),
+        [(plan.story.pk, pk) for plan in planned for pk in plan.target_group_ids],
+    )
+    bulk.insert_rows(
+        Storyteller,
+        ("story_id", "name", "contact"),
+        [(plan.story.pk, *plan.storyteller) for plan in planned if plan.storyteller is not None],
+    )
+    bulk.insert_rows(
+        StoryEvent,
+        EVENT_FIELDS,
         [
             event
             for plan in planned
             for event in bulk_history(
                 plan.story,
-                story_id=ids[plan.story.reference],
+                story_id=plan.story.pk,
                 reviewer_id=reviewer_id,
                 texts=data.stories,
                 anchor=data.anchor,
             )
         ],
-        batch_size=BATCH_SIZE,
     )
-    # ``created_at`` is auto_now_add, which bulk_create overwrites with the current time; a
-    # story was created when it was submitted, a draft on the anchor's morning (as its
-    # history says), so that lists sort like real data.
-    ChangeStory.objects.filter(pk__in=ids.values()).update(
-        created_at=Coalesce(F("submitted_at"), Value(draft_time(data.anchor)))
-    )
+    if not bulk.copies():
+        # ``bulk_create`` sets ``auto_now_add`` to the time of the run, over the value given.
+        ChangeStory.objects.filter(pk__in=[story.pk for story in stories]).update(
+            created_at=Coalesce(F("submitted_at"), Value(draft_time(data.anchor)))
+        )

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from demo.data_files import demo_data
-from demo.histories import Step, bulk_history, path_to
+from demo.histories import EventRow, Step, bulk_history, path_to
 from portal.models import User
 from progress import services
 from progress.models import ChangeStory, StoryEvent
@@ -120,7 +120,7 @@ def test_every_step_of_every_seeded_history_is_a_legal_transition(db: None) -> N
     assert len({status for _told, status in kinds_seen}) == len(Status.values)
 
 
-def _as_recorded(event: StoryEvent) -> tuple[object, ...]:
+def _as_recorded(event: StoryEvent | EventRow) -> tuple[object, ...]:
     return (
         event.action,
         event.from_status,

@@ -3,9 +3,14 @@ is there; refused under production settings."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 
+from demo import bulk, stories
 from partners.models import Partner
 from progress.models import ChangeStory, StoryEvent
 from tests.demo.seeding import demo_rows, remove_demo_data, seed
@@ -49,3 +54,32 @@ def test_it_refuses_to_run_without_debug(db: None, settings: object) -> None:
     settings.DEBUG = False  # type: ignore[attr-defined]
     with pytest.raises(CommandError, match="--force"):
         call_command("seed_demo", stories=1, verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_writer_thread_writes_the_rows_the_inline_path_writes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On PostgreSQL outside a transaction, the bulk batches are written by a thread of their
+    own while the next batch is planned. What it writes is what the in-line path writes."""
+    if connection.vendor != "postgresql":
+        pytest.skip("The writer has a thread of its own on PostgreSQL only (demo.bulk).")
+    monkeypatch.setattr(stories, "BATCH_SIZE", 20)  # several batches, one in flight at a time
+    threads = []
+    run = bulk.BatchWriter._run
+
+    def recording(job: Callable[[], None]) -> None:
+        threads.append(threading.current_thread().name)
+        run(job)
+
+    monkeypatch.setattr(bulk.BatchWriter, "_run", staticmethod(recording))
+    seed(seed=2026, stories=80, through_services=30)
+    threaded = demo_rows()
+    assert threads and all(name.startswith("demo-writer") for name in threads)
+
+    remove_demo_data()
+    threads.clear()
+    with transaction.atomic():
+        seed(seed=2026, stories=80, through_services=30)
+    assert threads and "demo-writer" not in " ".join(threads)
+    assert demo_rows() == threaded
