@@ -119,7 +119,7 @@ def bootstrap_field(field: forms.BoundField) -> SafeString:
     if field.errors:
         errors = format_html(
             '<div id="{}_error" class="invalid-feedback">{}</div>',
-            field.errors.field_id,
+            auto_id,
             format_html_join(
                 "",
                 '<p id="error_{}_{}"><strong>{}</strong></p>',
