@@ -67,7 +67,27 @@ class StoryAggregate(models.Model):
         verbose_name_plural = _("story aggregates")
         indexes = [
             models.Index(fields=["partner", "month"], name="storyaggregate_partner_idx"),
-            models.Index(fields=["month"], name="storyaggregate_month_idx"),
+            # The roll-ups of a month are recomputed from its cells after every refresh that
+            # touched it. The index carries what they group and sum (PostgreSQL; elsewhere
+            # ``include`` is ignored), so that the cells are read from it alone: after a
+            # rebuild one month's cells lie on thousands of heap pages.
+            models.Index(
+                fields=["month"],
+                include=[
+                    "program",
+                    "focus_area",
+                    "country",
+                    "region",
+                    "partner",
+                    "submitter_role",
+                    "change_type",
+                    "target_group",
+                    "significance",
+                    "story_count",
+                    "significance_sum",
+                ],
+                name="storyaggregate_month_idx",
+            ),
         ]
 
     def __str__(self) -> str:
