@@ -67,8 +67,8 @@ def error_summary(form: forms.BaseForm) -> dict[str, Any]:
 # The list pages render their filter forms on every request: eleven selects and a few inputs on
 # the story list. crispy-forms renders each through half a dozen templates and included
 # templates, which showed as 40 % of that page's time in a profile. ``bootstrap_field`` writes
-# the same markup in Python for the plain cases (text, number and date inputs, selects, ranges
-# of inputs); every other field (checkboxes, radios, files, required fields, forms with a
+# the same markup in Python for the plain cases (text, number and date inputs, text areas,
+# selects, ranges of inputs); every other field (checkboxes, radios, files, forms with a
 # helper) still goes through crispy-forms. ``tests/portal/test_bootstrap_field.py`` checks the
 # two agree, field by field, on every filter form of the portal, with and without errors.
 
@@ -96,7 +96,6 @@ def is_plain_field(field: forms.BoundField) -> bool:
     parts = getattr(widget, "widgets", [widget])
     return not (
         field.is_hidden
-        or field.field.required
         or getattr(field.form, "helper", None) is not None
         or any(isinstance(part, (*_OWN_TEMPLATES, forms.FileInput)) for part in parts)
         or len({type(part) for part in parts}) > 1
@@ -135,26 +134,33 @@ def bootstrap_field(field: forms.BoundField) -> SafeString:
             mark_safe(field.help_text),  # noqa: S308 - crispy-forms marks it safe too
         )
     wrapper = " ".join(filter(None, ("mb-3", field.css_classes())))
+    required = field.field.required
+    label_class = "form-label requiredField" if required else "form-label"
+    label = format_html(
+        "{}{}", field.label, mark_safe('<span class="asteriskField">*</span>') if required else ""
+    )
     if field.use_fieldset:
         described = field.aria_describedby
         return format_html(
-            '<div id="div_{}" class="{}"><fieldset{}><legend class="form-label fs-6">{}</legend>'
+            '<div id="div_{}" class="{}"><fieldset{}><legend class="{} fs-6">{}</legend>'
             "{}{}{}</fieldset></div>",
             auto_id,
             wrapper,
             format_html(' aria-describedby="{}"', described) if described else "",
-            field.label,
+            label_class,
+            label,
             rendered,
             errors,
             help_text,
         )
     label_for = format_html(' for="{}"', field.id_for_label) if field.id_for_label else ""
     return format_html(
-        '<div id="div_{}" class="{}"><label{} class="form-label">{}</label>{}{}{}</div>',
+        '<div id="div_{}" class="{}"><label{} class="{}">{}</label>{}{}{}</div>',
         auto_id,
         wrapper,
         label_for,
-        field.label,
+        label_class,
+        label,
         rendered,
         errors,
         help_text,

@@ -1,10 +1,11 @@
-"""``bootstrap_field`` writes what crispy-forms writes, field by field, on the filter forms.
+"""``bootstrap_field`` writes what crispy-forms writes, field by field.
 
-The list pages render their filter forms with ``|bootstrap_field`` (Python) rather than
-``|as_crispy_field`` (templates), for speed. The markup must stay the same: labels tied to their
-controls, the error text and its ``aria-describedby``, the classes Bootstrap styles. Each form
-is rendered three ways (empty, with valid choices, with a wrong value in every field) and each
-field compared as parsed HTML, which ignores attribute order and whitespace only.
+The list pages render their filter forms, and the story page its comment fields, with
+``|bootstrap_field`` (Python) rather than ``|as_crispy_field`` (templates), for speed. The
+markup must stay the same: labels tied to their controls, the mark of a required field, the
+error text and its ``aria-describedby``, the classes Bootstrap styles. Each form is rendered
+three ways (empty, with valid choices, with a wrong value in every field) and each field
+compared as parsed HTML, which ignores attribute order and whitespace only.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from programs.filters import ActivityFilter, ProjectFilter
 from programs.forms import CalendarFilter
 from programs.models import Activity, Project
 from progress.filters import StoryFilter
+from progress.forms import CommentForm, ReviewForm
 from progress.models import ChangeStory
 from reporting.reports.forms import ReportFilterForm
 from risks.filters import HeatMapFilterForm, RiskFilter
@@ -52,17 +54,20 @@ FORMS: dict[str, FormFactory] = {
     "report": lambda data, user: ReportFilterForm(data, user=user),
     "calendar": lambda data, user: CalendarFilter(data, user=user),
     "heat map": lambda data, user: HeatMapFilterForm(data, user=user),
+    # The story page's two comment fields: one required, one not, both text areas.
+    "story review": lambda data, user: ReviewForm(data),
+    "story comment": lambda data, user: CommentForm(data),
 }
 
 
 def _wrong_values(form: forms.BaseForm) -> dict[str, str]:
-    """A value no field accepts (a choice that does not exist, a date that is not one) in
-    every field and every part of a range."""
+    """A value no field accepts (a choice that does not exist, a date that is not one, a text
+    too long) in every field and every part of a range."""
     data = {}
     for field in form:
         suffixes = getattr(field.field.widget, "suffixes", None)
         names = [f"{field.html_name}_{s}" for s in suffixes] if suffixes else [field.html_name]
-        data.update(dict.fromkeys(names, "31-31-2026 <b>"))
+        data.update(dict.fromkeys(names, "31-31-2026 <b>" * 400))
     return data
 
 
