@@ -21,6 +21,9 @@ REFRESH_TASK = "reporting.refresh_aggregates"
 STORIES = "stories"
 ACTIVITIES = "activities"
 SUBJECTS = (STORIES, ACTIVITIES)
+# Only a partner's counts of stories by status, a part of STORIES: a change no report cell sees
+# (a story that was and stays outside the counted statuses, such as a draft submitted).
+STORY_COUNTS = "story_counts"
 # The results framework's kept sums of approved figures, keyed by indicator (``results.kept``).
 RESULTS = "results"
 

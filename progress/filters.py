@@ -12,9 +12,7 @@ from partners.regions import Region
 from portal.widgets import DateRangeInput, LongSelect
 from programs.models import FocusArea, Program
 from programs.selectors import choice_lists
-from progress.models import ChangeStory, ChangeType, TargetGroup
-
-COUNTED_STATUSES = (ChangeStory.Status.VERIFIED, ChangeStory.Status.SELECTED)
+from progress.models import COUNTED_STATUSES, ChangeStory, ChangeType, TargetGroup
 
 
 class StoryFilter(django_filters.FilterSet):

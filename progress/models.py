@@ -265,6 +265,10 @@ class ChangeStory(models.Model):
         return f"{self.reference} {self.title}"
 
 
+# The statuses a story is counted in: the report cells hold these stories and no others.
+COUNTED_STATUSES = (ChangeStory.Status.VERIFIED, ChangeStory.Status.SELECTED)
+
+
 class Storyteller(models.Model):
     """Who told a story and how to reach them, kept apart from the narrative.
 

@@ -22,6 +22,7 @@ from portal.models import User
 from progress import notices
 from progress.attachments import MAX_ATTACHMENTS_PER_STORY, ProcessedAttachment
 from progress.models import (
+    COUNTED_STATUSES,
     ChangeStory,
     ChangeType,
     StoryAttachment,
@@ -48,13 +49,19 @@ REVIEW_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 COMMENT_REQUIRED = {Action.RETURNED, Action.SELECTED}
 
 
-def _queue_aggregate_refresh(partner_id: int, event_date: date | None) -> None:
+def _queue_aggregate_refresh(
+    partner_id: int, event_date: date | None, *, cells: bool = True
+) -> None:
     """Record, in the caller's transaction, that a story of this partner changed: the report
     cells of its event's month are stale, and the partner's counts by status.
 
     A story without an event date (a draft) is in no report cell; its row names this month,
-    which recounts the partner's status counts and leaves the cells as they are.
+    which recounts the partner's status counts and leaves the cells as they are. Without
+    ``cells`` (a change no report cell sees) only the counts are stale.
     """
+    if not cells:
+        outbox.mark_stale(subject=outbox.STORY_COUNTS, keys=[partner_id])
+        return
     outbox.mark_stale(
         subject=outbox.STORIES,
         keys=[partner_id],
@@ -77,7 +84,10 @@ def _record(
     comment: str = "",
 ) -> StoryEvent:
     if action != Action.COMMENTED:
-        _queue_aggregate_refresh(story.partner_id, story.event_date)
+        # The report cells count only verified and selected stories: a step that neither
+        # leaves nor reaches one of those (submitting, returning) changes the counts alone.
+        counted = story.status in COUNTED_STATUSES or from_status in COUNTED_STATUSES
+        _queue_aggregate_refresh(story.partner_id, story.event_date, cells=counted)
     return StoryEvent.objects.create(
         story=story,
         actor=actor,

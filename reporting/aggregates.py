@@ -32,7 +32,7 @@ from partners.models import Partner
 from portal import outbox
 from portal.models import Outbox
 from programs.models import Activity, ActivityPlan, PlannedActivity, Program, Project
-from progress.models import ChangeStory
+from progress.models import COUNTED_STATUSES, ChangeStory
 from reporting.models import (
     ActivityAggregate,
     GroupRollup,
@@ -48,7 +48,6 @@ from results import kept
 
 logger = logging.getLogger(__name__)
 
-COUNTED_STATUSES = (ChangeStory.Status.VERIFIED, ChangeStory.Status.SELECTED)
 OUTBOX_BATCH = 500
 
 
@@ -265,22 +264,43 @@ def _lock(kind: int, partner_ids: Sequence[int] | None) -> None:
         )
 
 
-def recompute_stories(scope: StoryScope | None, step: Callable[[], None] = _no_step) -> None:
-    """Recompute the story cells of ``scope`` and its partners' status counts (``None``: all).
+def recompute_stories(
+    scope: StoryScope | None,
+    step: Callable[[], None] = _no_step,
+    *,
+    recount: Iterable[int] = (),
+) -> None:
+    """Recompute the story cells of ``scope`` and its partners' status counts (``None``: all),
+    and the status counts alone of the partners in ``recount``.
 
     Inside the caller's transaction; ``step`` is called after each statement. The full rebuild
     and the outbox's refresh run these same statements, with and without a scope.
     """
-    _lock(STORY_LOCKS, None if scope is None else sorted(scope))
-    cells, counts = StoryAggregate.objects.all(), StoryStatusCount.objects.all()
-    story_sql, status_sql = "", ""
-    story_params: list[Any] = []
+    partners = None if scope is None else sorted(set(scope) | set(recount))
+    # One call for every partner, so that the locks are always taken in ascending order.
+    _lock(STORY_LOCKS, partners)
+    counts = StoryStatusCount.objects.all()
+    status_sql = ""
     status_params: list[Any] = []
+    if partners is not None:
+        counts = counts.filter(partner_id__in=partners)
+        status_sql, status_params = _partner_filter("s.partner_id", partners)
+    if scope is None or scope:
+        _recompute_cells(scope, step)
+    counts.delete()
+    with connection.cursor() as cursor:
+        cursor.execute(_status_insert_sql(status_sql), status_params)
+    step()
+
+
+def _recompute_cells(scope: StoryScope | None, step: Callable[[], None]) -> None:
+    """The story cells of ``scope`` (``None``: all), with the totals and roll-ups they feed."""
+    cells = StoryAggregate.objects.all()
+    story_sql = ""
+    story_params: list[Any] = []
     if scope is not None:
         condition, story_sql, story_params = _story_scope(scope)
         cells = cells.filter(condition)
-        counts = counts.filter(partner_id__in=sorted(scope))
-        status_sql, status_params = _partner_filter("s.partner_id", sorted(scope))
     typed = cells.filter(change_type__isnull=False)
     replaced = _type_sums(typed) if scope is not None else {}
     cells.delete()
@@ -288,9 +308,6 @@ def recompute_stories(scope: StoryScope | None, step: Callable[[], None] = _no_s
         for split in SPLITS:
             cursor.execute(_story_insert_sql(story_sql, split), [*COUNTED_STATUSES, *story_params])
             step()
-        counts.delete()
-        cursor.execute(_status_insert_sql(status_sql), status_params)
-        step()
     if scope is None:
         _sum_type_totals()
     else:
@@ -519,13 +536,16 @@ def vacuum_kept_tables() -> None:
 
 
 def _stale_stories(rows: Sequence[OutboxRow]) -> StoryScope | None:
-    """The story cells a batch names: each partner's months, all of them, or everyone's."""
+    """The story cells a batch names: each partner's months, all of them, or everyone's (a row
+    without a partner, of either story subject)."""
     scope: StoryScope = {}
     for _id, subject, partner, month in rows:
-        if subject != outbox.STORIES:
+        if subject not in (outbox.STORIES, outbox.STORY_COUNTS):
             continue
         if partner is None:
             return None
+        if subject == outbox.STORY_COUNTS:
+            continue
         if month is None:
             scope[partner] = None
         else:
@@ -538,8 +558,13 @@ def _stale_stories(rows: Sequence[OutboxRow]) -> StoryScope | None:
 def _refresh_batch(rows: Sequence[OutboxRow]) -> None:
     """Recompute what one batch of outbox rows names; a row without a partner means all."""
     stories = _stale_stories(rows)
-    if stories is None or stories:
-        recompute_stories(stories)
+    recount = {
+        partner
+        for _id, subject, partner, _month in rows
+        if subject == outbox.STORY_COUNTS and partner is not None
+    }
+    if stories is None or stories or recount:
+        recompute_stories(stories, recount=recount)
     partners = {partner for _id, subject, partner, _month in rows if subject == outbox.ACTIVITIES}
     if partners:
         recompute_activities(None if None in partners else sorted(p for p in partners if p))

@@ -260,6 +260,45 @@ OPERATIONS = st.lists(
 )
 
 
+def test_a_step_no_report_cell_sees_recounts_the_statuses_only(world: World) -> None:
+    """Submitting or returning a story changes no cell (cells count verified and selected
+    stories): the outbox names the partner's status counts alone, and the refresh leaves every
+    cell as it was (one spoilt on purpose stays spoilt)."""
+    june = dt.date(2025, 6, 3)
+    counted = factories.StoryFactory.create(partner=world.beta, status="verified", event_date=june)
+    counted.change_types.add(ChangeType.objects.get(code="other"))
+    aggregates.rebuild_all()
+    StoryAggregate.objects.filter(partner=world.beta, month=dt.date(2025, 6, 1)).update(
+        story_count=99
+    )
+    story = factories.StoryFactory.create(partner=world.beta, status="submitted", event_date=june)
+    Outbox.objects.all().delete()
+    services.story_review(actor=world.users["staff"], story=story, action="returned", comment="?")
+    assert set(Outbox.objects.values_list("subject", "key", "month")) == {
+        ("story_counts", world.beta.pk, None)
+    }
+    aggregates.drain_outbox()
+    cells = StoryAggregate.objects.filter(partner=world.beta, change_type=None, month__year=2025)
+    assert dict(cells.values_list("month", "story_count")) == {dt.date(2025, 6, 1): 99}
+    counts = _status_table()
+    assert ("returned", 1) in {(row[2], row[4]) for row in counts if row[0] == world.beta.pk}
+    aggregates.rebuild_all()
+    assert _status_table() == counts
+    # Verifying it is seen by the cells: the whole month again.
+    story.refresh_from_db()
+    services.story_save(
+        actor=world.users["staff"],
+        story=story,
+        change_types=[ChangeType.objects.get(code="other")],
+        target_groups=[],
+        submit=True,
+    )
+    services.story_review(actor=world.users["staff"], story=story, action="verified")
+    assert ("stories", world.beta.pk, dt.date(2025, 6, 1)) in set(
+        Outbox.objects.values_list("subject", "key", "month")
+    )
+
+
 @HISTORIES
 @given(history=OPERATIONS)
 def test_it_gives_the_same_table_incrementally_as_by_a_full_rebuild(
