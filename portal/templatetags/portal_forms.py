@@ -66,11 +66,12 @@ def error_summary(form: forms.BaseForm) -> dict[str, Any]:
 # --- A form field as crispy-forms' Bootstrap 5 pack writes it, without its templates ---------
 # The list pages render their filter forms on every request: eleven selects and a few inputs on
 # the story list. crispy-forms renders each through half a dozen templates and included
-# templates, which showed as 40 % of that page's time in a profile. ``bootstrap_field`` writes
-# the same markup in Python for the plain cases (text, number and date inputs, text areas,
-# selects, ranges of inputs); every other field (checkboxes, radios, files, forms with a
+# templates, which showed as a large part of that page's time in a profile. ``bootstrap_field``
+# writes the same markup in Python for the plain cases (text, number and date inputs, text
+# areas, selects, ranges of inputs); every other field (checkboxes, radios, files, forms with a
 # helper) still goes through crispy-forms. ``tests/portal/test_bootstrap_field.py`` checks the
-# two agree, field by field, on every filter form of the portal, with and without errors.
+# two agree, field by field, on every filter form of the portal and the story page's comment
+# fields, with and without errors.
 
 _OWN_TEMPLATES = (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)
 
