@@ -56,24 +56,18 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequen
             copy.write_row(row)
 
 
-def insert_objects(model: type[Model], objects: Sequence[Model], *, with_ids: bool) -> None:
-    """Write unsaved ``objects`` of ``model`` as they are.
-
-    With ``with_ids`` each object gets its primary key first (from the sequence on PostgreSQL,
-    from ``bulk_create``'s ``RETURNING`` elsewhere); without, the database numbers the rows and
-    the objects keep no key.
-    """
+def insert_objects(model: type[Model], objects: Sequence[Model]) -> None:
+    """Write unsaved ``objects`` of ``model`` as they are, each given its primary key first
+    (from the sequence on PostgreSQL, from ``bulk_create``'s ``RETURNING`` elsewhere), so that
+    the rows that point to them can be built."""
     if not copies():
         model._default_manager.bulk_create(objects, batch_size=2000)
-        if with_ids and any(instance.pk is None for instance in objects):
+        if any(instance.pk is None for instance in objects):
             raise RuntimeError(f"{connection.vendor} did not return the new rows' keys.")
         return
-    pk = model._meta.pk
-    fields = [field.attname for field in model._meta.concrete_fields if field is not pk]
-    if with_ids:
-        for instance, pk_value in zip(objects, allocate_ids(model, len(objects)), strict=True):
-            instance.pk = pk_value
-        fields.insert(0, pk.attname)
+    for instance, pk_value in zip(objects, allocate_ids(model, len(objects)), strict=True):
+        instance.pk = pk_value
+    fields = [field.attname for field in model._meta.concrete_fields]
     insert_rows(
         model,
         fields,

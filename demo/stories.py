@@ -28,6 +28,7 @@ from demo.histories import (
     EVENT_FIELDS,
     bulk_history,
     draft_time,
+    history_start,
     set_demo_times,
     tell_through_services,
 )
@@ -134,9 +135,9 @@ def insert_stories(planned: list[PlannedStory], *, reviewer_id: int, data: DemoD
     # history says), so that lists sort like real data. ``COPY`` writes these as they are.
     now = timezone.now()
     for story in stories:
-        story.created_at = story.submitted_at or draft_time(data.anchor)
+        story.created_at = history_start(story, data.anchor)
         story.updated_at = now
-    bulk.insert_objects(ChangeStory, stories, with_ids=True)
+    bulk.insert_objects(ChangeStory, stories)
     change_types = ChangeStory.change_types.through
     target_groups = ChangeStory.target_groups.through
     bulk.insert_rows(
